@@ -1,0 +1,30 @@
+"""
+### transform: SQLMesh builds the warehouse layers
+
+Runs when every raw Asset has been updated since its last run. It applies the SQLMesh project to
+prod (a no-op unless the code changed) and then `sqlmesh run`s every model whose interval is due,
+through SQLMesh's Python API. One run at a time: SQLMesh plans must never overlap.
+
+Connection: `warehouse`, from AIRFLOW_CONN_WAREHOUSE.
+"""
+from airflow.sdk import dag, task
+
+from include.airflow_tasks import run_transform
+from include.assets import raw_assets, staging_assets
+from include.dag_defaults import DEFAULT_ARGS, START_DATE
+
+
+@dag(
+    schedule=list(raw_assets("app").values()),
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["transform", "sqlmesh"],
+    doc_md=__doc__,
+)
+def transform():
+    task(run_transform, task_id="sqlmesh_run", outlets=staging_assets("app"))()
+
+
+transform()

@@ -1,0 +1,55 @@
+"""Airflow run from the repo: AIRFLOW_HOME under `.local/airflow`, the repo's dags/ and plugins/,
+examples off, SQLite metadata. Connections reach Airflow only as AIRFLOW_CONN_* variables."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from include.errors import EltError
+from include.paths import DAGS_DIR, LOCAL_DIR, PLUGINS_DIR, REPO_ROOT
+from include.warehouse.settings import Warehouse
+
+AIRFLOW_HOME = LOCAL_DIR / "airflow"
+WAREHOUSE_CONN_ID = "warehouse"
+APP_DB_CONN_ID = "app_db"
+
+
+def airflow_env(wh: Warehouse) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "AIRFLOW_HOME": str(AIRFLOW_HOME),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_DIR),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PLUGINS_DIR),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{AIRFLOW_HOME / 'airflow.db'}",
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(AIRFLOW_HOME / "logs"),
+        f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()}": wh.warehouse.url,
+        f"AIRFLOW_CONN_{APP_DB_CONN_ID.upper()}": wh.app.url,
+        # SQLMesh forks workers by default; inside an Airflow task that deadlocks.
+        "MAX_FORK_WORKERS": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")])),
+        # `airflow standalone` starts its components by name, so the venv's bin must be on PATH.
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
+    })
+    return env
+
+
+def airflow(wh: Warehouse, *args: str, capture: bool = False, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the `airflow` CLI of this venv with the repo's environment."""
+    AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
+    cmd = [str(Path(sys.executable).parent / "airflow"), *args]
+    result = subprocess.run(cmd, env=airflow_env(wh), cwd=REPO_ROOT, text=True,
+                            capture_output=capture)
+    if check and result.returncode != 0:
+        detail = (result.stderr or result.stdout or "").strip().splitlines()[-1:] if capture else []
+        raise EltError(f"`airflow {' '.join(args)}` failed (exit {result.returncode})"
+                       + (f": {detail[0]}" if detail else f"; see its output above and logs in {AIRFLOW_HOME / 'logs'}"))
+    return result
+
+
+def migrate(wh: Warehouse) -> None:
+    """Create or upgrade the SQLite metadata database (fast no-op when current)."""
+    airflow(wh, "db", "migrate", capture=True)

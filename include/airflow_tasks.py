@@ -1,0 +1,31 @@
+"""The callables Airflow tasks run. Each takes its connections from Airflow at run time, never at
+DAG parse time, and hands plain URLs to the code that does the work."""
+from __future__ import annotations
+
+from include.warehouse.settings import PgUrl
+
+
+def connection_url(conn_id: str) -> PgUrl:
+    from airflow.sdk import BaseHook
+
+    conn = BaseHook.get_connection(conn_id)
+    return PgUrl(conn.login or "postgres", conn.password or "", conn.host, conn.port or 5432, conn.schema)
+
+
+def load_app_table(table: str) -> dict:
+    """Extract one app-database table into raw_app in one atomic batch; the summary goes to XCom and the log."""
+    from include.airflow_runtime import APP_DB_CONN_ID, WAREHOUSE_CONN_ID
+    from include.sources.app.extract import extract_table
+
+    batch = extract_table(connection_url(APP_DB_CONN_ID), connection_url(WAREHOUSE_CONN_ID), table)
+    return {"table": f"raw_app.{table}", "batch_id": str(batch.batch_id), "rows_loaded": batch.rows_loaded,
+            "rows_skipped": batch.rows_skipped, "rows_deleted": batch.rows_deleted,
+            "columns_added": batch.columns_added}
+
+
+def run_transform() -> dict:
+    """Bring prod up to date with the SQLMesh project and run every due model."""
+    from include.airflow_runtime import WAREHOUSE_CONN_ID
+    from include.transform.runner import run
+
+    return run(connection_url(WAREHOUSE_CONN_ID))

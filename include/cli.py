@@ -1,0 +1,230 @@
+"""The `elt` command: run the platform locally on the embedded warehouse or on ELT_WAREHOUSE_URL.
+
+Every user-fixable problem surfaces as one `elt: error: ...` line (exit 2), never a traceback."""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+
+from include.errors import EltError
+from include.paths import REPO_ROOT, SQLMESH_DIR
+
+_T0 = time.monotonic()
+
+
+def say(msg: str) -> None:
+    print(f"[{time.monotonic() - _T0:6.1f}s] {msg}", flush=True)
+
+
+def _warehouse():
+    from include.warehouse.settings import resolve
+
+    return resolve()
+
+
+def cmd_up(args) -> None:
+    from include import services
+
+    services.up(_warehouse(), say)
+
+
+def cmd_down(args) -> None:
+    from include import services
+
+    services.down(_warehouse(), say)
+
+
+def cmd_status(args) -> None:
+    from include import report, services
+    from include.warehouse import embedded
+
+    wh = _warehouse()
+    running = embedded.is_running() if wh.embedded else None
+    print(f"warehouse:    {wh.warehouse.redacted} "
+          f"({'embedded, ' + ('running' if running else 'stopped') if wh.embedded else 'external'})")
+    print(f"app database: {wh.app.redacted}")
+    print(f"mock sources: {services.mock_url()} ({'running' if services.mock_running() else 'stopped'})")
+    if wh.embedded and not running:
+        return
+    now = datetime.now(timezone.utc)
+    rows = report.freshness(wh)
+    if not rows:
+        print("raw tables:   nothing loaded yet (run `elt demo`)")
+    for table, loaded, cursor in rows:
+        age = f"{(now - cursor).total_seconds() / 60:.0f} min" if cursor else "-"
+        print(f"  {table:<28} last load {loaded:%Y-%m-%d %H:%M:%S}Z  newest record {age} old")
+
+
+def cmd_simulate(args) -> None:
+    from include.simulation import parse_duration, simulate
+
+    advance = parse_duration(args.advance) if args.advance else None
+    wh = _warehouse()
+    _ensure_up(wh)
+    summary = simulate(wh.app.url, seed=args.seed, scale=args.scale, days=args.days, advance=advance, progress=say)
+    print(summary)
+
+
+def cmd_extract(args) -> None:
+    from include.sources.app.extract import extract_all, extract_table
+
+    wh = _warehouse()
+    if args.table:
+        say(str(extract_table(wh.app, wh.warehouse, args.table)))
+    else:
+        extract_all(wh.app, wh.warehouse, progress=say)
+
+
+def cmd_demo(args) -> None:
+    from include import airflow_runtime, report
+    from include.simulation import simulate
+
+    wh = _warehouse()
+    _ensure_up(wh)
+    say("simulating the business")
+    summary = simulate(wh.app.url, seed=args.seed, scale=args.scale, days=args.days, progress=say)
+    say(f"simulated clock now {summary.clock_after:%Y-%m-%d %H:%M}Z")
+    say("preparing Airflow metadata (.local/airflow)")
+    airflow_runtime.migrate(wh)
+    for dag_id in ("el__app", "transform"):
+        say(f"running DAG {dag_id} with the Airflow runtime (airflow dags test)")
+        result = airflow_runtime.airflow(wh, "dags", "test", dag_id, capture=True, check=False)
+        if result.returncode != 0:
+            log = airflow_runtime.AIRFLOW_HOME / "logs" / f"demo-{dag_id}.log"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(result.stdout + result.stderr)
+            raise EltError(f"DAG {dag_id} failed; its full output is in {log}")
+        say(f"DAG {dag_id} succeeded")
+    rows = report.table_counts(wh)
+    print(report.format_counts(rows))
+    if not all(r.matches for r in rows):
+        raise EltError("staging row counts differ from the app database for the tables marked NO above")
+    say(f"done: raw data in raw_app.*, models in staging.* on {wh.warehouse.redacted}")
+
+
+def cmd_airflow(args) -> None:
+    from include import airflow_runtime
+
+    wh = _warehouse()
+    _ensure_up(wh)
+    airflow_runtime.migrate(wh)
+    password_file = airflow_runtime.AIRFLOW_HOME / "simple_auth_manager_passwords.json.generated"
+    say(f"starting Airflow on http://localhost:{args.port} (login: admin; the password is printed below "
+        f"and kept in {password_file})")
+    env = airflow_runtime.airflow_env(wh)
+    env["AIRFLOW__API__PORT"] = str(args.port)
+    env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] = "admin:admin"
+    os.execvpe(os.path.join(os.path.dirname(sys.executable), "airflow"), ["airflow", "standalone"], env)
+
+
+def cmd_sqlmesh(args) -> None:
+    from include.transform.runner import sqlmesh_env
+
+    wh = _warehouse()
+    _ensure_up(wh)
+    env = {**os.environ, **sqlmesh_env(wh.warehouse), "MAX_FORK_WORKERS": "1"}
+    sqlmesh = os.path.join(os.path.dirname(sys.executable), "sqlmesh")
+    os.execvpe(sqlmesh, ["sqlmesh", "-p", str(SQLMESH_DIR), *args.sqlmesh_args], env)
+
+
+def cmd_mock_sources(args) -> None:
+    from include.mock_api.server import serve
+
+    serve(args.host, args.port)
+
+
+def cmd_test(args) -> None:
+    os.chdir(REPO_ROOT)
+    sys.exit(subprocess.call([sys.executable, "-m", "pytest", *args.pytest_args]))
+
+
+def cmd_bench(args) -> None:
+    from include.benchmark import run_benchmark
+
+    run_benchmark(_warehouse(), scale=args.scale, days=args.days, say=say)
+
+
+def _ensure_up(wh) -> None:
+    from include import services
+
+    services.up(wh, say)
+
+
+def _days(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 3650:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days between 1 and 3650")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from include.simulation import SCALES
+
+    parser = argparse.ArgumentParser(prog="elt", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("up", help="start the warehouse and the mock sources").set_defaults(func=cmd_up)
+    sub.add_parser("down", help="stop them").set_defaults(func=cmd_down)
+    sub.add_parser("status", help="what is running and how fresh each raw table is").set_defaults(func=cmd_status)
+
+    def business(p):
+        p.add_argument("--scale", choices=sorted(SCALES), default="small", help="business size (default: small)")
+        p.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
+
+    p = sub.add_parser("simulate", help="build history (--days N) or move the clock (--advance 15m)")
+    business(p)
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--days", type=_days, help="days of history to build (or to advance when built)")
+    when.add_argument("--advance", metavar="DURATION", help="move the clock forward, e.g. 15m, 2h, 1d")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("demo", help="the main job: up, simulate, run every DAG, print what was built")
+    business(p)
+    p.add_argument("--days", type=_days, default=3, help="days of history on first build (default: 3)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("extract", help="run the app extract directly (what el__app's tasks do)")
+    p.add_argument("--table", help="one table (default: all)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("airflow", help="start the Airflow UI (standalone) on this repo")
+    p.add_argument("--port", type=int, default=8080)
+    p.set_defaults(func=cmd_airflow)
+
+    p = sub.add_parser("sqlmesh", help="run sqlmesh on the project and warehouse, e.g. `elt sqlmesh plan dev`")
+    p.add_argument("sqlmesh_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_sqlmesh)
+
+    p = sub.add_parser("mock-sources", help="the mock source APIs")
+    p.add_argument("action", choices=["serve"])
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=None)
+    p.set_defaults(func=cmd_mock_sources)
+
+    p = sub.add_parser("test", help="run the test suite (arguments go to pytest)")
+    p.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_test)
+
+    p = sub.add_parser("bench", help="benchmark the app load against a bare COPY")
+    business(p)
+    p.add_argument("--days", type=_days, default=1)
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except EltError as exc:
+        print(f"elt: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("elt: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""One folder per source: its manifest, extractor, mock API (external sources) and README."""

@@ -1,0 +1,32 @@
+"""The thin SQLMesh runner shared by the transform DAG and the CLI.
+
+The Context is only ever built inside a task or a command, never at DAG parse time. SQLMesh's
+config.yaml reads the warehouse from ELT_PG_* variables, which this module derives from the one
+resolved warehouse URL, so SQLMesh, Airflow and the CLI cannot disagree about where data lives."""
+from __future__ import annotations
+
+import os
+
+from include.paths import SQLMESH_DIR
+from include.warehouse.settings import PgUrl
+
+
+def sqlmesh_env(url: PgUrl) -> dict[str, str]:
+    return {"ELT_PG_HOST": url.host, "ELT_PG_PORT": str(url.port), "ELT_PG_USER": url.user,
+            "ELT_PG_PASSWORD": url.password, "ELT_PG_DATABASE": url.database}
+
+
+def context(url: PgUrl):
+    os.environ.update(sqlmesh_env(url))
+    os.environ.setdefault("MAX_FORK_WORKERS", "1")
+    from sqlmesh import Context
+
+    return Context(paths=[str(SQLMESH_DIR)])
+
+
+def run(url: PgUrl) -> dict:
+    """Apply code changes to prod (a no-op when there are none), then run every model that is due."""
+    ctx = context(url)
+    plan = ctx.plan("prod", no_prompts=True, auto_apply=True)
+    status = ctx.run("prod")
+    return {"prod_changes": len(plan.new_snapshots), "run": str(status)}

@@ -1,0 +1,1 @@
+"""Warehouse resolution, connections, the embedded Postgres default and bulk-load helpers."""
