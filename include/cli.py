@@ -8,10 +8,10 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from include.errors import EltError
-from include.paths import REPO_ROOT, SQLMESH_DIR
+from include.paths import LOCAL_DIR, REPO_ROOT, SQLMESH_DIR
 
 _T0 = time.monotonic()
 
@@ -54,9 +54,10 @@ def cmd_status(args) -> None:
     rows = report.freshness(wh)
     if not rows:
         print("raw tables:   nothing loaded yet (run `elt demo`)")
+    print("raw tables:   (last load: wall-clock age; newest record: the source's own cursor, simulated time)")
     for table, loaded, cursor in rows:
-        age = f"{(now - cursor).total_seconds() / 60:.0f} min" if cursor else "-"
-        print(f"  {table:<28} last load {loaded:%Y-%m-%d %H:%M:%S}Z  newest record {age} old")
+        newest = f"{cursor:%Y-%m-%d %H:%M}Z" if cursor else "-"
+        print(f"  {table:<28} last load {(now - loaded).total_seconds() / 60:5.1f} min ago   newest record {newest}")
 
 
 def cmd_simulate(args) -> None:
@@ -81,12 +82,16 @@ def cmd_extract(args) -> None:
 
 def cmd_demo(args) -> None:
     from include import airflow_runtime, report
-    from include.simulation import simulate
+    from include.simulation import simulate, simulated_clock
 
     wh = _warehouse()
     _ensure_up(wh)
-    say("simulating the business")
-    summary = simulate(wh.app.url, seed=args.seed, scale=args.scale, days=args.days, progress=say)
+    if simulated_clock(wh.app.url) is None:
+        say(f"simulating {args.days} days of business history at scale {args.scale!r}")
+        summary = simulate(wh.app.url, seed=args.seed, scale=args.scale, days=args.days, progress=say)
+    else:
+        say("the business is already simulated: advancing its clock 15 minutes")
+        summary = simulate(wh.app.url, seed=args.seed, scale=args.scale, advance=timedelta(minutes=15), progress=say)
     say(f"simulated clock now {summary.clock_after:%Y-%m-%d %H:%M}Z")
     say("preparing Airflow metadata (.local/airflow)")
     airflow_runtime.migrate(wh)
@@ -128,7 +133,8 @@ def cmd_sqlmesh(args) -> None:
     _ensure_up(wh)
     env = {**os.environ, **sqlmesh_env(wh.warehouse), "MAX_FORK_WORKERS": "1"}
     sqlmesh = os.path.join(os.path.dirname(sys.executable), "sqlmesh")
-    os.execvpe(sqlmesh, ["sqlmesh", "-p", str(SQLMESH_DIR), *args.sqlmesh_args], env)
+    logs = LOCAL_DIR / "logs" / "sqlmesh"
+    os.execvpe(sqlmesh, ["sqlmesh", "--log-file-dir", str(logs), "-p", str(SQLMESH_DIR), *args.sqlmesh_args], env)
 
 
 def cmd_mock_sources(args) -> None:
@@ -214,8 +220,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PASSTHROUGH = {"test": "pytest_args", "sqlmesh": "sqlmesh_args"}
+
+
 def main(argv: list[str] | None = None) -> None:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command in PASSTHROUGH:  # options such as `-k` or `--auto-apply` belong to pytest / sqlmesh
+        setattr(args, PASSTHROUGH[args.command], [*extra, *getattr(args, PASSTHROUGH[args.command])])
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         args.func(args)
     except EltError as exc:
