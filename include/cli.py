@@ -112,17 +112,23 @@ def cmd_demo(args) -> None:
 
 
 def cmd_airflow(args) -> None:
+    import json
+    import secrets
+
     from include import airflow_runtime
 
     wh = _warehouse()
     _ensure_up(wh)
     airflow_runtime.migrate(wh)
-    password_file = airflow_runtime.AIRFLOW_HOME / "simple_auth_manager_passwords.json.generated"
-    say(f"starting Airflow on http://localhost:{args.port} (login: admin; the password is printed below "
-        f"and kept in {password_file})")
+    # A local login, made once and kept under .local/ (git-ignored), never in the repo.
+    passwords = airflow_runtime.AIRFLOW_HOME / "passwords.json"
+    if not passwords.exists():
+        passwords.write_text(json.dumps({"admin": secrets.token_urlsafe(12)}))
+    password = json.loads(passwords.read_text())["admin"]
     env = airflow_runtime.airflow_env(wh)
-    env["AIRFLOW__API__PORT"] = str(args.port)
-    env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] = "admin:admin"
+    env.update({"AIRFLOW__API__PORT": str(args.port), "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords)})
+    say(f"starting Airflow on http://localhost:{args.port}  login: admin  password: {password}  (Ctrl-C stops it)")
     os.execvpe(os.path.join(os.path.dirname(sys.executable), "airflow"), ["airflow", "standalone"], env)
 
 
