@@ -1,57 +1,75 @@
-"""One threaded HTTP server with a route family per external source. Sources register their
-routes in ROUTES; `/health` answers for the process itself (used by `elt up` and compose)."""
+"""The mock sources server: one threaded HTTP server for every external source's API.
+Each source's routes live in include/sources/<source>/mock.py and are imported here."""
 from __future__ import annotations
 
+import importlib
 import json
 import os
-import re
+import pkgutil
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
+
+from include.mock_api.framework import ROUTES, Request, Response, dispatch, parse_query
 
 DEFAULT_PORT = 8765
-# (method, path regex) -> handler(request) returning (status, headers, body bytes)
-ROUTES: dict[tuple[str, re.Pattern], Callable] = {}
 
 
 def port() -> int:
     return int(os.environ.get("ELT_MOCK_PORT", DEFAULT_PORT))
 
 
+def load_routes() -> list[str]:
+    """Import every source's mock module; returns the sources that have one."""
+    import include.sources as sources
+
+    found = []
+    for info in pkgutil.iter_modules(sources.__path__):
+        if info.ispkg and importlib.util.find_spec(f"include.sources.{info.name}.mock"):
+            importlib.import_module(f"include.sources.{info.name}.mock")
+            found.append(info.name)
+    return sorted(found)
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "elt-mock-sources"
+    protocol_version = "HTTP/1.1"
+    sources: list[str] = []
 
-    def _dispatch(self, method: str) -> None:
-        path = self.path.split("?", 1)[0]
-        if method == "GET" and path == "/health":
-            return self._send(200, {"status": "ok", "sources": sorted({p.pattern.split("/")[1] for _, p in ROUTES})})
-        for (route_method, pattern), handler in ROUTES.items():
-            if route_method == method and pattern.fullmatch(path):
-                status, headers, body = handler(self)
-                return self._send(status, body, headers)
-        return self._send(404, {"error": {"message": f"no route for {method} {path}"}})
+    def _handle(self) -> None:
+        path, _, raw_query = self.path.partition("?")
+        if self.command == "GET" and path == "/health":
+            return self._send(Response(200, {"status": "ok", "sources": self.sources}))
+        length = int(self.headers.get("Content-Length") or 0)
+        req = Request(self.command, path, parse_query(raw_query), {k.lower(): v for k, v in self.headers.items()},
+                      self.rfile.read(length) if length else b"")
+        self._send(dispatch(req))
 
-    def _send(self, status: int, body, headers: dict | None = None) -> None:
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.send_response(status)
-        for key, value in {"Content-Type": "application/json", **(headers or {})}.items():
+    def _send(self, resp: Response) -> None:
+        if isinstance(resp.body, bytes):
+            data = resp.body
+        elif isinstance(resp.body, str):
+            data = resp.body.encode()
+        else:
+            data = json.dumps(resp.body, default=str).encode()
+        self.send_response(resp.status)
+        self.send_header("Content-Type", resp.content_type)
+        for key, value in resp.headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        self._dispatch("GET")
+    do_GET = do_POST = do_DELETE = _handle
 
-    def do_POST(self) -> None:  # noqa: N802
-        self._dispatch("POST")
-
-    def log_message(self, fmt: str, *args) -> None:  # keep the console quiet; access logs are noise here
+    def log_message(self, fmt: str, *args) -> None:  # access logs are noise on the console
         pass
 
 
 def serve(host: str = "127.0.0.1", listen_port: int | None = None) -> None:
+    Handler.sources = load_routes()
     server = ThreadingHTTPServer((host, listen_port or port()), Handler)
-    print(f"mock sources listening on http://{host}:{server.server_port}", flush=True)
+    server.daemon_threads = True
+    print(f"mock sources listening on http://{host}:{server.server_port} ({', '.join(Handler.sources) or 'no sources'}; "
+          f"{len(ROUTES)} routes)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

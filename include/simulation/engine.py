@@ -13,6 +13,7 @@ import psycopg
 from include.errors import EltError
 from include.simulation import app_usage, arrivals, clock, genesis, lifecycle, schema, telemetry
 from include.simulation import behaviour as b
+from include.simulation import sources as external
 from include.simulation import world as world_mod
 from include.simulation.copytext import to_datetime
 from include.simulation.scale import Scale, get_scale
@@ -104,6 +105,7 @@ def _build(conn: psycopg.Connection, size: Scale, seed: int, days: int, say) -> 
     say("adding foreign keys and indexes")
     schema.add_relations(conn)
     conn.execute("ANALYZE")
+    external.generate_all(conn, external.Window(seed, size.name, to_datetime(start), to_datetime(end), True), say)
     clock.write_state(conn, clock.State(seed, size.name, start, end, len(ticks)))
     return _summary(conn, seed, size, True, start, end, len(ticks), writer)
 
@@ -115,6 +117,8 @@ def _advance(conn: psycopg.Connection, size: Scale, state: clock.State, span: in
     ticks = list(clock.ticks(state.seed, state.tick_count, state.clock, end))
     planned = [arrivals.plan(tick, size, 1.0) for tick in ticks]
     writer = _run(conn, world, size, ticks, planned, say)
+    external.generate_all(conn, external.Window(state.seed, size.name, to_datetime(state.clock), to_datetime(end), False),
+                          say)
     clock.write_state(conn, clock.State(state.seed, state.scale, state.history_start, end,
                                         state.tick_count + len(ticks)))
     return _summary(conn, state.seed, size, False, state.clock, end, len(ticks), writer)

@@ -39,16 +39,21 @@ class Manifest:
         raise EltError(f"source {self.source!r} has no table {name!r}; known: {', '.join(t.name for t in self.tables)}")
 
 
+def parse_duration(text: str, *, where: str) -> timedelta:
+    """'10 minutes', '3 days' -> timedelta; anything else is an error naming where it came from."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise EltError(f"{where}: {text!r} is not a duration like '10 minutes' or '3 days'")
+    return timedelta(**{match.group(2) + "s": int(match.group(1))})
+
+
 def load(source: str) -> Manifest:
     path = SOURCES_DIR / source / "manifest.yml"
     if not path.exists():
         raise EltError(f"no manifest for source {source!r} at {path}")
     doc = yaml.safe_load(path.read_text())
     where = f"{path.relative_to(SOURCES_DIR.parent.parent)}"
-    match = _DURATION.match(str(doc.get("overlap", "0 minutes")).strip())
-    if not match:
-        raise EltError(f"{where}: overlap {doc.get('overlap')!r} is not like '10 minutes'")
-    overlap = timedelta(**{match.group(2) + "s": int(match.group(1))})
+    overlap = parse_duration(str(doc.get("overlap", "0 minutes")), where=f"{where}: overlap")
     tables = []
     for name, spec in (doc.get("tables") or {}).items():
         for ident in (name, spec.get("primary_key", ""), spec.get("cursor", "")):

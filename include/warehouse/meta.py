@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS elt_meta.batches (
     rows_deleted  bigint      NOT NULL,
     columns_added text[]      NOT NULL DEFAULT '{}'
 );
+ALTER TABLE elt_meta.batches ADD COLUMN IF NOT EXISTS rows_flagged bigint NOT NULL DEFAULT 0;
 """
 
 
@@ -48,10 +49,11 @@ def record_batch(conn: psycopg.Connection, batch) -> None:
     """Write the ledger row and advance the watermark, inside the caller's batch transaction."""
     conn.execute(
         """INSERT INTO elt_meta.batches (batch_id, source, table_name, started_at, cursor_from, cursor_to,
-                                         rows_loaded, rows_skipped, rows_deleted, columns_added)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                                         rows_loaded, rows_skipped, rows_deleted, rows_flagged, columns_added)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
         (batch.batch_id, batch.source, batch.table, batch.started_at, batch.cursor_from, batch.cursor_to,
-         batch.rows_loaded, batch.rows_skipped, batch.rows_deleted, list(batch.columns_added)),
+         batch.rows_loaded, batch.rows_skipped, batch.rows_deleted, getattr(batch, "rows_flagged", 0),
+         list(batch.columns_added)),
     )
     if batch.cursor_to is not None:
         conn.execute(
