@@ -10,12 +10,12 @@ Connection: `warehouse`, from AIRFLOW_CONN_WAREHOUSE.
 from airflow.sdk import dag, task
 
 from include.airflow_tasks import run_transform
-from include.assets import raw_assets, staging_assets
+from include.assets import all_raw_assets, staging_assets
 from include.dag_defaults import DEFAULT_ARGS, START_DATE
 
 
 @dag(
-    schedule=list(raw_assets("app").values()),
+    schedule=all_raw_assets(),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
@@ -24,7 +24,7 @@ from include.dag_defaults import DEFAULT_ARGS, START_DATE
     doc_md=__doc__,
 )
 def transform():
-    task(run_transform, task_id="sqlmesh_run", outlets=staging_assets("app"))()
+    task(run_transform, task_id="sqlmesh_run", outlets=staging_assets())()
 
 
 transform()

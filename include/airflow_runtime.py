@@ -2,6 +2,7 @@
 examples off, SQLite metadata. Connections reach Airflow only as AIRFLOW_CONN_* variables."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,8 +17,21 @@ WAREHOUSE_CONN_ID = "warehouse"
 APP_DB_CONN_ID = "app_db"
 
 
+def api_connections() -> dict[str, str]:
+    """AIRFLOW_CONN_<SOURCE>_API for every API source: the local mock server and the source's key."""
+    from include.services import mock_port
+    from include.sources import registry
+    from include.sources.credentials import api_key
+
+    return {f"AIRFLOW_CONN_{source.upper()}_API": json.dumps(
+                {"conn_type": "http", "host": "127.0.0.1", "port": mock_port(), "schema": "http",
+                 "password": api_key(source)})
+            for source in registry.available() if registry.is_api(source)}
+
+
 def airflow_env(wh: Warehouse) -> dict[str, str]:
     env = dict(os.environ)
+    env.update(api_connections())
     env.update({
         "AIRFLOW_HOME": str(AIRFLOW_HOME),
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_DIR),

@@ -12,15 +12,34 @@ def connection_url(conn_id: str) -> PgUrl:
     return PgUrl(conn.login or "postgres", conn.password or "", conn.host, conn.port or 5432, conn.schema)
 
 
-def load_app_table(table: str) -> dict:
-    """Extract one app-database table into raw_app in one atomic batch; the summary goes to XCom and the log."""
-    from include.airflow_runtime import APP_DB_CONN_ID, WAREHOUSE_CONN_ID
+def load_raw_table(source: str, table: str) -> dict:
+    """Extract one table of a source into raw in one atomic batch; the summary goes to XCom and the log."""
+    from include.airflow_runtime import WAREHOUSE_CONN_ID
+    from include.sources import registry
+
+    warehouse = connection_url(WAREHOUSE_CONN_ID)
+    if registry.is_api(source):
+        from include.sources.api_extract import extract_entity, load_manifest
+
+        manifest = load_manifest(source)
+        return extract_entity(manifest, table, api_client(manifest), warehouse).summary()
+    from include.airflow_runtime import APP_DB_CONN_ID
     from include.sources.app.extract import extract_table
 
-    batch = extract_table(connection_url(APP_DB_CONN_ID), connection_url(WAREHOUSE_CONN_ID), table)
+    batch = extract_table(connection_url(APP_DB_CONN_ID), warehouse, table)
     return {"table": f"raw_app.{table}", "batch_id": str(batch.batch_id), "rows_loaded": batch.rows_loaded,
             "rows_skipped": batch.rows_skipped, "rows_deleted": batch.rows_deleted,
             "columns_added": batch.columns_added}
+
+
+def api_client(manifest):
+    """An ApiClient for the source's Airflow connection (`<source>_api`): host, port and key."""
+    from airflow.sdk import BaseHook
+
+    from include.sources.credentials import client_for
+
+    conn = BaseHook.get_connection(manifest.connection)
+    return client_for(manifest.source, f"{conn.schema or 'http'}://{conn.host}:{conn.port}", conn.password)
 
 
 def run_transform() -> dict:

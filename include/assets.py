@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from airflow.sdk import Asset
 
-from include.sources import manifest
+from include.sources import registry
 from include.warehouse.settings import resolve
 
 
@@ -17,10 +17,14 @@ def _table_asset(schema: str, table: str) -> Asset:
 
 def raw_assets(source: str) -> dict[str, Asset]:
     """Table name -> Asset of `raw_<source>.<table>`, in manifest order."""
-    spec = manifest.load(source)
-    return {t.name: _table_asset(spec.raw_schema, t.name) for t in spec.tables}
+    return {t: _table_asset(f"raw_{source}", t) for t in registry.raw_tables(source)}
 
 
-def staging_assets(source: str) -> list[Asset]:
-    """The `staging.stg_<source>__<table>` models the transform builds from that source."""
-    return [_table_asset("staging", f"stg_{source}__{t.name}") for t in manifest.load(source).tables]
+def all_raw_assets() -> list[Asset]:
+    return [a for source in registry.available() for a in raw_assets(source).values()]
+
+
+def staging_assets() -> list[Asset]:
+    """The `staging.stg_<source>__<table>` models the transform builds, one per raw table."""
+    return [_table_asset("staging", f"stg_{source}__{t}") for source in registry.available()
+            for t in registry.raw_tables(source)]

@@ -71,13 +71,24 @@ def cmd_simulate(args) -> None:
 
 
 def cmd_extract(args) -> None:
-    from include.sources.app.extract import extract_all, extract_table
+    from include.sources import registry
 
     wh = _warehouse()
-    if args.table:
-        say(str(extract_table(wh.app, wh.warehouse, args.table)))
+    tables = [args.table] if args.table else registry.raw_tables(args.source)
+    if registry.is_api(args.source):
+        from include import services
+        from include.sources.api_extract import extract_entity, load_manifest
+        from include.sources.credentials import api_key, client_for
+
+        manifest = load_manifest(args.source)
+        for table in tables:
+            client = client_for(args.source, services.mock_url(), api_key(args.source))
+            say(str(extract_entity(manifest, table, client, wh.warehouse)))
     else:
-        extract_all(wh.app, wh.warehouse, progress=say)
+        from include.sources.app.extract import extract_table
+
+        for table in tables:
+            say(str(extract_table(wh.app, wh.warehouse, table)))
 
 
 def cmd_demo(args) -> None:
@@ -95,7 +106,9 @@ def cmd_demo(args) -> None:
     say(f"simulated clock now {summary.clock_after:%Y-%m-%d %H:%M}Z")
     say("preparing Airflow metadata (.local/airflow)")
     airflow_runtime.migrate(wh)
-    for dag_id in ("el__app", "transform"):
+    from include.sources import registry
+
+    for dag_id in [f"el__{source}" for source in registry.available()] + ["transform"]:
         say(f"running DAG {dag_id} with the Airflow runtime (airflow dags test)")
         result = airflow_runtime.airflow(wh, "dags", "test", dag_id, capture=True, check=False)
         if result.returncode != 0:
@@ -197,8 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=_days, default=3, help="days of history on first build (default: 3)")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("extract", help="run the app extract directly (what el__app's tasks do)")
-    p.add_argument("--table", help="one table (default: all)")
+    p = sub.add_parser("extract", help="run one source's extract directly (what its el DAG's tasks do)")
+    p.add_argument("--source", default="app", help="source slug (default: app)")
+    p.add_argument("--table", help="one raw table (default: all of the source's)")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("airflow", help="start the Airflow UI (standalone) on this repo")

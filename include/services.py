@@ -45,8 +45,12 @@ def down(wh: Warehouse, say=print) -> None:
         say(f"warehouse: {wh.warehouse.redacted} is external; left running")
 
 
+def mock_port() -> int:
+    return mock_server.port()
+
+
 def mock_url() -> str:
-    return f"http://127.0.0.1:{mock_server.port()}"
+    return f"http://127.0.0.1:{mock_port()}"
 
 
 def mock_running() -> bool:

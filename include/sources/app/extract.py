@@ -65,16 +65,6 @@ def extract_table(app: PgUrl, warehouse: PgUrl, table: str, manifest: Manifest |
     return batch
 
 
-def extract_all(app: PgUrl, warehouse: PgUrl, progress=None) -> list[Batch]:
-    manifest = manifests.load(SOURCE)
-    batches = []
-    for spec in manifest.tables:
-        batches.append(extract_table(app, warehouse, spec.name, manifest))
-        if progress:
-            progress(str(batches[-1]))
-    return batches
-
-
 def _load(src: psycopg.Connection, dst: psycopg.Connection, manifest: Manifest, spec: TableSpec, batch: Batch) -> None:
     raw = manifest.raw_schema
     columns = source_columns(src, SOURCE_SCHEMA, spec.name)
