@@ -70,3 +70,40 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture
+def mock_sources(tmp_path):
+    """Factory: start the real mock sources server (`elt mock-sources serve`) as a subprocess
+    serving the given app database, optionally with faults switched on; yields its base URL."""
+    import json
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from include.paths import REPO_ROOT
+
+    procs = []
+
+    def start(app_url: str, faults: dict | None = None) -> str:
+        port = _free_port()
+        env = {**os.environ, "ELT_APP_DB_URL": app_url, "ELT_MOCK_FAULTS": json.dumps(faults or {})}
+        log = open(tmp_path / f"mock-{port}.log", "wb")
+        proc = subprocess.Popen([sys.executable, "-m", "include.cli", "mock-sources", "serve", "--port", str(port)],
+                                cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        procs.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=1):
+                    return url
+            except OSError:
+                assert proc.poll() is None, (tmp_path / f"mock-{port}.log").read_text()
+                time.sleep(0.1)
+        raise AssertionError("mock sources server did not come up")
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        proc.wait(timeout=10)
