@@ -14,6 +14,8 @@ from include.paths import DAGS_DIR, LOCAL_DIR
 os.environ.setdefault("AIRFLOW_HOME", str(LOCAL_DIR / "airflow-tests"))
 os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(DAGS_DIR))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+# A DAG file that takes longer than this to import is an import error: DAG files must stay light.
+os.environ.setdefault("AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT", "10")
 
 from include.warehouse.connect import connect
 from include.warehouse.settings import PgUrl, resolve
