@@ -94,6 +94,7 @@ def cmd_extract(args) -> None:
 def cmd_demo(args) -> None:
     from include import airflow_runtime, report
     from include.simulation import simulate, simulated_clock
+    from include.sources import registry
 
     wh = _warehouse()
     _ensure_up(wh)
@@ -106,8 +107,6 @@ def cmd_demo(args) -> None:
     say(f"simulated clock now {summary.clock_after:%Y-%m-%d %H:%M}Z")
     say("preparing Airflow metadata (.local/airflow)")
     airflow_runtime.migrate(wh)
-    from include.sources import registry
-
     for dag_id in [f"el__{source}" for source in registry.available()] + ["transform"]:
         say(f"running DAG {dag_id} with the Airflow runtime (airflow dags test)")
         result = airflow_runtime.airflow(wh, "dags", "test", dag_id, capture=True, check=False)
@@ -121,7 +120,7 @@ def cmd_demo(args) -> None:
     print(report.format_counts(rows))
     if not all(r.matches for r in rows):
         raise EltError("staging row counts differ from the app database for the tables marked NO above")
-    say(f"done: raw data in raw_app.*, models in staging.* on {wh.warehouse.redacted}")
+    say(f"done: raw data in raw_<source>.*, models in staging.* on {wh.warehouse.redacted}")
 
 
 def cmd_airflow(args) -> None:

@@ -1,4 +1,4 @@
-"""What was loaded and built: per-table counts across app, raw and staging, and raw freshness."""
+"""What was loaded and built: per-table counts across source, raw and staging, and raw freshness."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,34 +6,45 @@ from datetime import datetime
 
 from psycopg import sql
 
-from include.sources import manifest
+from include.sources import registry
 from include.warehouse.connect import connect
 from include.warehouse.settings import Warehouse
 
 
 @dataclass(frozen=True)
 class TableCounts:
+    source: str
     table: str
-    app_rows: int
+    source_rows: int | None   # rows in the app database; None for API sources (they are counted in raw)
     raw_versions: int
+    raw_flagged: int
     staging_rows: int | None  # None: the staging model is not built yet
 
     @property
     def matches(self) -> bool:
-        return self.staging_rows == self.app_rows
+        """The app's tables must match staging exactly; API sources have no such count to compare."""
+        return self.source_rows is None or self.staging_rows == self.source_rows
 
 
-def _count(conn, schema: str, table: str) -> int | None:
+def _count(conn, schema: str, table: str, where: str = "") -> int | None:
     if conn.execute("SELECT to_regclass(%s)", (f'"{schema}"."{table}"',)).fetchone()[0] is None:
         return None
-    return conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(schema, table))).fetchone()[0]
+    query = sql.SQL("SELECT count(*) FROM {} " + where).format(sql.Identifier(schema, table))
+    return conn.execute(query).fetchone()[0]
 
 
-def table_counts(wh: Warehouse, source: str = "app") -> list[TableCounts]:
-    spec = manifest.load(source)
+def table_counts(wh: Warehouse) -> list[TableCounts]:
+    rows = []
     with connect(wh.app) as app, connect(wh.warehouse) as dw:
-        return [TableCounts(t.name, _count(app, "public", t.name) or 0, _count(dw, spec.raw_schema, t.name) or 0,
-                            _count(dw, "staging", f"stg_{source}__{t.name}")) for t in spec.tables]
+        for source in registry.available():
+            api = registry.is_api(source)
+            for table in registry.raw_tables(source):
+                rows.append(TableCounts(
+                    source, table, None if api else (_count(app, "public", table) or 0),
+                    _count(dw, f"raw_{source}", table) or 0,
+                    (_count(dw, f"raw_{source}", table, "WHERE cardinality(_flags) > 0") or 0) if api else 0,
+                    _count(dw, "staging", f"stg_{source}__{table}")))
+    return rows
 
 
 def freshness(wh: Warehouse) -> list[tuple[str, datetime | None, datetime | None]]:
@@ -50,8 +61,10 @@ def freshness(wh: Warehouse) -> list[tuple[str, datetime | None, datetime | None
 
 
 def format_counts(rows: list[TableCounts]) -> str:
-    lines = [f"{'table':<20}{'app rows':>10}{'raw versions':>14}{'staging rows':>14}  match"]
+    lines = [f"{'raw table':<36}{'source rows':>12}{'raw versions':>14}{'flagged':>9}{'staging rows':>14}  match"]
     for r in rows:
+        source_rows = "-" if r.source_rows is None else str(r.source_rows)
         staged = "-" if r.staging_rows is None else str(r.staging_rows)
-        lines.append(f"{r.table:<20}{r.app_rows:>10}{r.raw_versions:>14}{staged:>14}  {'yes' if r.matches else 'NO'}")
+        lines.append(f"{'raw_' + r.source + '.' + r.table:<36}{source_rows:>12}{r.raw_versions:>14}{r.raw_flagged:>9}"
+                     f"{staged:>14}  {'yes' if r.matches else 'NO'}")
     return "\n".join(lines)

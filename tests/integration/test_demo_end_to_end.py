@@ -8,11 +8,11 @@ import sys
 import pytest
 
 from include.paths import REPO_ROOT
-from include.sources import manifest
+from include.sources import registry
 from include.warehouse.connect import connect
 
 pytestmark = pytest.mark.slow
-TABLES = [t.name for t in manifest.load("app").tables]
+TABLES = registry.raw_tables("app")
 
 
 def elt(env, *args, timeout=900):
