@@ -17,12 +17,13 @@ def sqlmesh_env(url: PgUrl) -> dict[str, str]:
             "ELT_PG_PASSWORD": url.password, "ELT_PG_DATABASE": url.database, "PGTZ": "UTC"}
 
 
-def context(url: PgUrl):
+def context(url: PgUrl, paths=SQLMESH_DIR):
+    """A SQLMesh Context on the warehouse; `paths` lets a review test work on a copy of the project."""
     os.environ.update(sqlmesh_env(url))
     os.environ.setdefault("MAX_FORK_WORKERS", "1")
     from sqlmesh import Context
 
-    return Context(paths=[str(SQLMESH_DIR)])
+    return Context(paths=[str(paths)])
 
 
 def run(url: PgUrl) -> dict:

@@ -24,6 +24,6 @@ def ensure(conn: psycopg.Connection, schema: str, table: str) -> None:
     ident = sql.Identifier(schema, table)
     conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     if conn.execute("SELECT to_regclass(%s)", (f'"{schema}"."{table}"',)).fetchone()[0] is None:
-        conn.execute(sql.SQL("CREATE TABLE {} (" + COLUMNS + ")").format(ident))
+        conn.execute(sql.SQL("CREATE TABLE {} ").format(ident) + sql.SQL("(" + COLUMNS + ")"))
         conn.execute(sql.SQL("CREATE INDEX ON {} (id, _version)").format(ident))
         conn.execute(sql.SQL("CREATE INDEX ON {} USING brin (_extracted_at)").format(ident))
