@@ -205,7 +205,10 @@ def dispatch(req: Request) -> Response:
         if FAULTS.fires("truncate"):
             body = resp.body if isinstance(resp.body, (bytes, str)) else json.dumps(resp.body, default=str)
             data = body.encode() if isinstance(body, str) else body
-            resp = Response(resp.status, data[: max(1, len(data) // 2)], resp.headers, resp.content_type)
+            cut = max(1, len(data) // 2)
+            if data[cut - 1:cut] == b"\n" and cut > 2:  # a cut at a line end would leave valid NDJSON:
+                cut -= 2  # take the last line's closing character too
+            resp = Response(resp.status, data[:cut], resp.headers, resp.content_type)
         return resp
     return Response(404, {"error": {"message": f"no route for {req.method} {req.path}"}})
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import pkgutil
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from include.mock_api.framework import ROUTES, Request, Response, dispatch, parse_query
+from include.paths import SOURCES_DIR
 
 DEFAULT_PORT = 8765
 
@@ -18,15 +18,11 @@ def port() -> int:
 
 
 def load_routes() -> list[str]:
-    """Import every source's mock module; returns the sources that have one."""
-    import include.sources as sources
-
-    found = []
-    for info in pkgutil.iter_modules(sources.__path__):
-        if info.ispkg and importlib.util.find_spec(f"include.sources.{info.name}.mock"):
-            importlib.import_module(f"include.sources.{info.name}.mock")
-            found.append(info.name)
-    return sorted(found)
+    """Import every source's mock module (include/sources/<source>/mock.py); returns those sources."""
+    found = sorted(path.parent.name for path in SOURCES_DIR.glob("*/mock.py"))
+    for source in found:
+        importlib.import_module(f"include.sources.{source}.mock")
+    return found
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -104,7 +104,8 @@ def _build(conn: psycopg.Connection, size: Scale, seed: int, days: int, say) -> 
     writer = _run(conn, world, size, ticks, planned, say)
     say("adding foreign keys and indexes")
     schema.add_relations(conn)
-    conn.execute("ANALYZE")
+    for table in schema.APP_TABLES:  # not a bare ANALYZE: that takes locks server-wide
+        conn.execute(f"ANALYZE {table}")
     external.generate_all(conn, external.Window(seed, size.name, to_datetime(start), to_datetime(end), True), say)
     clock.write_state(conn, clock.State(seed, size.name, start, end, len(ticks)))
     return _summary(conn, seed, size, True, start, end, len(ticks), writer)

@@ -1,0 +1,1 @@
+"""The google_ads source: mock API, fetch functions and manifest."""

@@ -1,0 +1,1 @@
+"""Iterable (lifecycle email): manifest, fetch functions, mock API. See README.md."""

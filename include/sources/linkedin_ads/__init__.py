@@ -1,0 +1,1 @@
+"""The linkedin_ads source: mock API, fetch functions and manifest."""

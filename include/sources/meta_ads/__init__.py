@@ -1,0 +1,1 @@
+"""The meta_ads source: mock API, fetch functions and manifest."""

@@ -1,0 +1,49 @@
+/* One row per Iterable email campaign in its latest state: blasts (one per send date: newsletter,
+   product updates, webinar invites) and triggered journeys (trial nurture, win-back, NPS and CSAT
+   surveys). labels hold the series key and the utm_campaign its links carry. */
+MODEL (
+  name staging.stg_iterable__campaigns,
+  kind FULL,
+  grain campaign_id,
+  audits (
+    unique_values(columns := (campaign_id)),
+    not_null(columns := (campaign_id, campaign_name, campaign_type, campaign_state, created_at, updated_at)),
+    accepted_values(column := campaign_type, is_in := ('Blast', 'Triggered')),
+    accepted_values(column := campaign_state, is_in := ('Draft', 'Ready', 'Scheduled', 'Running', 'Finished', 'Aborted'))
+  ),
+  column_descriptions (
+    campaign_id = 'Iterable campaign id; events carry it as campaign_id',
+    campaign_state = 'Blasts go Ready -> Running -> Finished; triggered campaigns stay Running',
+    list_ids = 'JSON array of the lists the campaign sends to',
+    labels = 'JSON array: the campaign series and its utm_campaign',
+    send_size = 'Messages sent by a blast; null before it sends and for triggered campaigns',
+    start_at = 'When a blast sends',
+    ended_at = 'When a blast finished'
+  )
+);
+
+WITH clean AS (
+  SELECT * FROM raw_iterable.campaigns WHERE CARDINALITY(_flags) = 0
+), latest AS (
+  @deduplicate(clean, [id], ['_extracted_at DESC', 'cursor_at DESC NULLS LAST'])
+)
+SELECT
+  (payload ->> 'id')::BIGINT AS campaign_id,
+  (payload ->> 'templateId')::BIGINT AS template_id,
+  (payload ->> 'workflowId')::BIGINT AS workflow_id,
+  (payload ->> 'name')::TEXT AS campaign_name,
+  (payload ->> 'type')::TEXT AS campaign_type,
+  (payload ->> 'campaignState')::TEXT AS campaign_state,
+  (payload ->> 'messageMedium')::TEXT AS message_medium,
+  (payload ->> 'createdByUserId')::TEXT AS created_by_user_id,
+  (payload ->> 'updatedByUserId')::TEXT AS updated_by_user_id,
+  (payload -> 'listIds')::JSONB AS list_ids,
+  (payload -> 'suppressionListIds')::JSONB AS suppression_list_ids,
+  (payload -> 'labels')::JSONB AS labels,
+  (payload ->> 'sendSize')::INT AS send_size,
+  TO_TIMESTAMP((payload ->> 'createdAt')::BIGINT / 1000.0)::TIMESTAMPTZ AS created_at,
+  TO_TIMESTAMP((payload ->> 'updatedAt')::BIGINT / 1000.0)::TIMESTAMPTZ AS updated_at,
+  TO_TIMESTAMP((payload ->> 'startAt')::BIGINT / 1000.0)::TIMESTAMPTZ AS start_at,
+  TO_TIMESTAMP((payload ->> 'endedAt')::BIGINT / 1000.0)::TIMESTAMPTZ AS ended_at,
+  _extracted_at::TIMESTAMPTZ AS _loaded_at
+FROM latest

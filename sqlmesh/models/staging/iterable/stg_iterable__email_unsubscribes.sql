@@ -1,0 +1,39 @@
+/* One row per unsubscribe from a link in an email: the address leaves the marketing channel
+   and its lists. */
+MODEL (
+  name staging.stg_iterable__email_unsubscribes,
+  kind FULL,
+  grain event_id,
+  audits (
+    unique_values(columns := (event_id)),
+    not_null(columns := (event_id, message_id, email, campaign_id, created_at))
+  ),
+  column_descriptions (
+    event_id = 'Event key: <message_id>:<event type>[:<n>]',
+    message_id = 'The message (one send of a campaign to one address); joins the event to its send',
+    email = 'Recipient address (PII); joins stg_iterable__users',
+    user_id = 'App user id (uuid); null for newsletter-only prospects',
+    campaign_id = 'Iterable campaign id (stg_iterable__campaigns)',
+    channel_ids = 'JSON array of the channels unsubscribed from',
+    email_list_ids = 'JSON array of the lists left'
+  )
+);
+
+WITH clean AS (
+  SELECT * FROM raw_iterable.email_unsubscribes WHERE CARDINALITY(_flags) = 0
+), latest AS (
+  @deduplicate(clean, [id], ['_extracted_at DESC', 'cursor_at DESC NULLS LAST'])
+)
+SELECT
+  (payload ->> 'eventId')::TEXT AS event_id,
+  (payload ->> 'messageId')::TEXT AS message_id,
+  LOWER(payload ->> 'email')::TEXT AS email,
+  (payload ->> 'userId')::UUID AS user_id,
+  (payload ->> 'campaignId')::BIGINT AS campaign_id,
+  (payload ->> 'templateId')::BIGINT AS template_id,
+  (payload ->> 'unsubSource')::TEXT AS unsubscribe_source,
+  (payload -> 'channelIds')::JSONB AS channel_ids,
+  (payload -> 'emailListIds')::JSONB AS email_list_ids,
+  (payload ->> 'createdAt')::TIMESTAMPTZ AS created_at,
+  _extracted_at::TIMESTAMPTZ AS _loaded_at
+FROM latest

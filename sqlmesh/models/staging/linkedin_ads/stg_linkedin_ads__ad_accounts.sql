@@ -1,0 +1,33 @@
+/* One row per LinkedIn sponsored ad account the token can read, in its latest state. */
+MODEL (
+  name staging.stg_linkedin_ads__ad_accounts,
+  kind FULL,
+  grain ad_account_id,
+  audits (
+    unique_values(columns := (ad_account_id)),
+    not_null(columns := (ad_account_id, account_name, currency, account_status, created_at, updated_at))
+  ),
+  column_descriptions (
+    ad_account_id = 'LinkedIn ad account id (urn:li:sponsoredAccount:<id>)',
+    organization_urn = 'The company page (urn:li:organization) the account advertises for',
+    currency = 'Currency of costInLocalCurrency and budgets'
+  )
+);
+
+WITH clean AS (
+  SELECT * FROM raw_linkedin_ads.ad_accounts WHERE CARDINALITY(_flags) = 0
+), latest AS (
+  @deduplicate(clean, [id], ['_extracted_at DESC', 'cursor_at DESC NULLS LAST'])
+)
+SELECT
+  (payload ->> 'id')::TEXT AS ad_account_id,
+  (payload ->> 'name')::TEXT AS account_name,
+  (payload ->> 'currency')::TEXT AS currency,
+  (payload ->> 'status')::TEXT AS account_status,
+  (payload ->> 'type')::TEXT AS account_type,
+  (payload ->> 'reference')::TEXT AS organization_urn,
+  (payload ->> 'test')::BOOLEAN AS is_test,
+  TO_TIMESTAMP((payload -> 'changeAuditStamps' -> 'created' ->> 'time')::BIGINT / 1000.0)::TIMESTAMPTZ AS created_at,
+  TO_TIMESTAMP((payload -> 'changeAuditStamps' -> 'lastModified' ->> 'time')::BIGINT / 1000.0)::TIMESTAMPTZ AS updated_at,
+  _extracted_at::TIMESTAMPTZ AS _loaded_at
+FROM latest

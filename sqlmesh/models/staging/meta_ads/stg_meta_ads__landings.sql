@@ -1,0 +1,39 @@
+/* One row per Meta ad click that landed as an app sign-up, as the landing page recorded it
+   (fbclid, the ad, the UTM parameters, the app account). Attribution joins app_account_id to the
+   app's accounts. */
+MODEL (
+  name staging.stg_meta_ads__landings,
+  kind FULL,
+  grain landing_id,
+  audits (
+    unique_values(columns := (landing_id)),
+    not_null(columns := (landing_id, fbclid, clicked_at, campaign_id, ad_id, app_account_id))
+  ),
+  column_descriptions (
+    landing_id = 'Landing record id',
+    fbclid = 'Meta click id from the landing URL',
+    publisher_platform = 'facebook or instagram',
+    app_account_id = 'App account the click signed up as (accounts.id)'
+  )
+);
+
+WITH clean AS (
+  SELECT * FROM raw_meta_ads.landings WHERE CARDINALITY(_flags) = 0
+), latest AS (
+  @deduplicate(clean, [id], ['_extracted_at DESC', 'cursor_at DESC NULLS LAST'])
+)
+SELECT
+  (payload ->> 'id')::TEXT AS landing_id,
+  (payload ->> 'fbclid')::TEXT AS fbclid,
+  (payload ->> 'click_time')::TIMESTAMPTZ AS clicked_at,
+  (payload ->> 'campaign_id')::TEXT AS campaign_id,
+  (payload ->> 'adset_id')::TEXT AS adset_id,
+  (payload ->> 'ad_id')::TEXT AS ad_id,
+  (payload ->> 'publisher_platform')::TEXT AS publisher_platform,
+  (payload ->> 'landing_page_url')::TEXT AS landing_url,
+  (payload ->> 'utm_source')::TEXT AS utm_source,
+  (payload ->> 'utm_medium')::TEXT AS utm_medium,
+  (payload ->> 'utm_campaign')::TEXT AS utm_campaign,
+  (payload ->> 'app_account_id')::UUID AS app_account_id,
+  _extracted_at::TIMESTAMPTZ AS _loaded_at
+FROM latest
