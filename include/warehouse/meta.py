@@ -35,7 +35,12 @@ ALTER TABLE elt_meta.batches ADD COLUMN IF NOT EXISTS rows_flagged bigint NOT NU
 
 
 def ensure(conn: psycopg.Connection) -> None:
-    conn.execute(DDL)
+    """Create the ledger once. Checked first: the DDL's ALTER would take an exclusive lock on the
+    ledger inside every batch transaction and make concurrent loads wait for each other."""
+    current = conn.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = 'elt_meta' "
+                           "AND table_name = 'batches' AND column_name = 'rows_flagged'").fetchone()
+    if not current:
+        conn.execute(DDL)
 
 
 def watermark(conn: psycopg.Connection, source: str, table: str):

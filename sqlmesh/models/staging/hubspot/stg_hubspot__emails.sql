@@ -1,0 +1,41 @@
+/* One row per HubSpot logged email (contracts sent, ticket replies in and out) in its latest clean
+   version, with the company, contact and deal it is logged against (each null when not associated,
+   and on archived records). */
+MODEL (
+  name staging.stg_hubspot__emails,
+  kind FULL,
+  grain email_id,
+  audits (
+    unique_values(columns := (email_id)),
+    not_null(columns := (email_id, direction, occurred_at, is_deleted, created_at, updated_at))
+  ),
+  column_descriptions (
+    email_id = 'HubSpot email id',
+    occurred_at = 'When the email was sent or received',
+    owner_id = 'The rep or agent it belongs to (stg_hubspot__owners)',
+    direction = 'EMAIL (sent by us), INCOMING_EMAIL (from the customer) or FORWARDED_EMAIL',
+    email_status = 'SENT, BOUNCED, FAILED ...'
+  )
+);
+
+WITH clean AS (
+  SELECT * FROM raw_hubspot.emails WHERE CARDINALITY(_flags) = 0
+), latest AS (
+  @deduplicate(clean, [id], ['_extracted_at DESC', 'cursor_at DESC NULLS LAST'])
+)
+SELECT
+  id::TEXT AS email_id,
+  (payload -> 'associations' -> 'companies' -> 0 ->> 'toObjectId')::TEXT AS company_id,
+  (payload -> 'associations' -> 'contacts' -> 0 ->> 'toObjectId')::TEXT AS contact_id,
+  (payload -> 'associations' -> 'deals' -> 0 ->> 'toObjectId')::TEXT AS deal_id,
+  (payload -> 'properties' ->> 'hubspot_owner_id')::TEXT AS owner_id,
+  (payload -> 'properties' ->> 'hs_timestamp')::TIMESTAMPTZ AS occurred_at,
+  (payload -> 'properties' ->> 'hs_email_subject')::TEXT AS subject,
+  (payload -> 'properties' ->> 'hs_email_text')::TEXT AS body,
+  (payload -> 'properties' ->> 'hs_email_direction')::TEXT AS direction,
+  (payload -> 'properties' ->> 'hs_email_status')::TEXT AS email_status,
+  _deleted::BOOLEAN AS is_deleted,
+  (payload ->> 'createdAt')::TIMESTAMPTZ AS created_at,
+  (payload ->> 'updatedAt')::TIMESTAMPTZ AS updated_at,
+  _extracted_at::TIMESTAMPTZ AS _loaded_at
+FROM latest

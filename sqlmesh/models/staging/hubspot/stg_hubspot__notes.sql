@@ -1,0 +1,37 @@
+/* One row per HubSpot note (deal outcomes, check-in notes) in its latest clean version, with the
+   company, contact and deal it is logged against (each null when not associated, and on archived
+   records). */
+MODEL (
+  name staging.stg_hubspot__notes,
+  kind FULL,
+  grain note_id,
+  audits (
+    unique_values(columns := (note_id)),
+    not_null(columns := (note_id, occurred_at, is_deleted, created_at, updated_at))
+  ),
+  column_descriptions (
+    note_id = 'HubSpot note id',
+    occurred_at = 'When the note was logged',
+    owner_id = 'The rep or agent it belongs to (stg_hubspot__owners)',
+    body = 'The note text'
+  )
+);
+
+WITH clean AS (
+  SELECT * FROM raw_hubspot.notes WHERE CARDINALITY(_flags) = 0
+), latest AS (
+  @deduplicate(clean, [id], ['_extracted_at DESC', 'cursor_at DESC NULLS LAST'])
+)
+SELECT
+  id::TEXT AS note_id,
+  (payload -> 'associations' -> 'companies' -> 0 ->> 'toObjectId')::TEXT AS company_id,
+  (payload -> 'associations' -> 'contacts' -> 0 ->> 'toObjectId')::TEXT AS contact_id,
+  (payload -> 'associations' -> 'deals' -> 0 ->> 'toObjectId')::TEXT AS deal_id,
+  (payload -> 'properties' ->> 'hubspot_owner_id')::TEXT AS owner_id,
+  (payload -> 'properties' ->> 'hs_timestamp')::TIMESTAMPTZ AS occurred_at,
+  (payload -> 'properties' ->> 'hs_note_body')::TEXT AS body,
+  _deleted::BOOLEAN AS is_deleted,
+  (payload ->> 'createdAt')::TIMESTAMPTZ AS created_at,
+  (payload ->> 'updatedAt')::TIMESTAMPTZ AS updated_at,
+  _extracted_at::TIMESTAMPTZ AS _loaded_at
+FROM latest

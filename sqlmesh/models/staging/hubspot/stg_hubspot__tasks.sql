@@ -1,0 +1,43 @@
+/* One row per HubSpot task (follow-ups on new deals) in its latest clean version, with the
+   company, contact and deal it is logged against (each null when not associated, and on archived
+   records). */
+MODEL (
+  name staging.stg_hubspot__tasks,
+  kind FULL,
+  grain task_id,
+  audits (
+    unique_values(columns := (task_id)),
+    not_null(columns := (task_id, task_status, due_at, is_deleted, created_at, updated_at))
+  ),
+  column_descriptions (
+    task_id = 'HubSpot task id',
+    due_at = 'When the task is due (its hs_timestamp)',
+    owner_id = 'The rep or agent it belongs to (stg_hubspot__owners)',
+    task_status = 'NOT_STARTED until done, then COMPLETED',
+    completed_at = 'When it was completed; null while open'
+  )
+);
+
+WITH clean AS (
+  SELECT * FROM raw_hubspot.tasks WHERE CARDINALITY(_flags) = 0
+), latest AS (
+  @deduplicate(clean, [id], ['_extracted_at DESC', 'cursor_at DESC NULLS LAST'])
+)
+SELECT
+  id::TEXT AS task_id,
+  (payload -> 'associations' -> 'companies' -> 0 ->> 'toObjectId')::TEXT AS company_id,
+  (payload -> 'associations' -> 'contacts' -> 0 ->> 'toObjectId')::TEXT AS contact_id,
+  (payload -> 'associations' -> 'deals' -> 0 ->> 'toObjectId')::TEXT AS deal_id,
+  (payload -> 'properties' ->> 'hubspot_owner_id')::TEXT AS owner_id,
+  (payload -> 'properties' ->> 'hs_timestamp')::TIMESTAMPTZ AS due_at,
+  (payload -> 'properties' ->> 'hs_task_subject')::TEXT AS subject,
+  (payload -> 'properties' ->> 'hs_task_body')::TEXT AS body,
+  (payload -> 'properties' ->> 'hs_task_status')::TEXT AS task_status,
+  (payload -> 'properties' ->> 'hs_task_priority')::TEXT AS priority,
+  (payload -> 'properties' ->> 'hs_task_type')::TEXT AS task_type,
+  (payload -> 'properties' ->> 'hs_task_completion_date')::TIMESTAMPTZ AS completed_at,
+  _deleted::BOOLEAN AS is_deleted,
+  (payload ->> 'createdAt')::TIMESTAMPTZ AS created_at,
+  (payload ->> 'updatedAt')::TIMESTAMPTZ AS updated_at,
+  _extracted_at::TIMESTAMPTZ AS _loaded_at
+FROM latest
