@@ -35,7 +35,7 @@ from include.warehouse import embedded
 from include.warehouse.connect import connect
 from include.warehouse.settings import PgUrl, Warehouse
 
-ROUNDS = 3
+ROUNDS = 3  # ELT_BENCH_ROUNDS overrides, for long runs at seed scale
 
 
 @contextlib.contextmanager
@@ -96,7 +96,7 @@ def extract_everything(app: PgUrl, target: PgUrl, base_url: str) -> int:
 def _median_pair(first, second) -> tuple[float, float]:
     """Run both ROUNDS times, alternating which goes first; medians of their timings."""
     a, b = [], []
-    for i in range(ROUNDS):
+    for i in range(int(os.environ.get("ELT_BENCH_ROUNDS", ROUNDS))):
         pair = [(a, first), (b, second)]
         for sink, fn in (pair if i % 2 == 0 else pair[::-1]):
             sink.append(fn())
