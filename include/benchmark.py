@@ -31,7 +31,7 @@ from include.sources import registry
 from include.sources.api_extract import dig, extract_entity, load_manifest
 from include.sources.app.extract import extract_table
 from include.sources.credentials import api_key, client_for
-from include.warehouse import embedded
+from include.warehouse import embedded, meta, payload_tables
 from include.warehouse.connect import connect
 from include.warehouse.settings import PgUrl, Warehouse
 
@@ -166,9 +166,15 @@ def _plain_api_load(source: str, base_url: str, target: PgUrl) -> float:
 
 
 def _our_api_load(source: str, base_url: str, target: PgUrl) -> float:
+    """A first load of the source: its raw tables exist and are empty and it has no watermark, as
+    the plain script's table exists and is empty (neither side's CREATE TABLE is timed)."""
     manifest = load_manifest(source)
     with connect(target, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS raw_{source} CASCADE; DROP SCHEMA IF EXISTS elt_meta CASCADE")
+        conn.execute(f"DROP SCHEMA IF EXISTS raw_{source} CASCADE")
+        meta.ensure(conn)
+        conn.execute("DELETE FROM elt_meta.watermarks WHERE source = %s", (source,))
+        for e in manifest.entities:
+            payload_tables.ensure(conn, manifest.raw_schema, e.name)
     start = time.perf_counter()
     for e in manifest.entities:
         extract_entity(manifest, e.name, client_for(source, base_url, api_key(source)), target)

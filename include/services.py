@@ -1,6 +1,7 @@
 """Starting, stopping and reporting the local services: the warehouse and the mock sources."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -30,7 +31,7 @@ def up(wh: Warehouse, say=print) -> None:
             say(f"created database {url.database!r} on {url.with_database('postgres').redacted}")
     if not wh.embedded:
         say(f"warehouse: {wh.warehouse.redacted} reachable")
-    say(f"mock sources: {'started' if _start_mock() else 'already running'} at {mock_url()}")
+    say(f"mock sources: {_start_mock(wh)} at {mock_url()}")
 
 
 def down(wh: Warehouse, say=print) -> None:
@@ -54,11 +55,23 @@ def mock_url() -> str:
 
 
 def mock_running() -> bool:
+    return mock_health() is not None
+
+
+def mock_health() -> dict | None:
+    """What the server on the mock port says at /health (its sources and app database); None if nothing answers."""
     try:
         with urllib.request.urlopen(f"{mock_url()}/health", timeout=1) as resp:
-            return resp.status == 200
+            body = resp.read()
+            if resp.status != 200:
+                return None
     except OSError:
-        return False
+        return None
+    try:
+        health = json.loads(body)
+    except ValueError:
+        health = None
+    return health if isinstance(health, dict) else {}
 
 
 def _mock_pid() -> int | None:
@@ -70,9 +83,38 @@ def _mock_pid() -> int | None:
         return None
 
 
-def _start_mock() -> bool:
-    if mock_running():
-        return False
+def _start_mock(wh: Warehouse) -> str:
+    """Start the mock sources for wh's app database, or reuse the one running for it. A server of
+    ours (the pid file's) serving another app database is restarted; anyone else's is an error."""
+    health = mock_health()
+    if health is not None:
+        serving = health.get("app_database")
+        if serving == wh.app.redacted:
+            return "already running"
+        taken = EltError(f"port {mock_port()} already answers /health but not as the mock sources for "
+                         f"{wh.app.redacted} (it serves {serving or 'an unknown app database'}); stop that server "
+                         "or set ELT_MOCK_PORT to a free port")
+        pid = _mock_pid()
+        if pid is None or not _stop_mock(pid):
+            raise taken
+        _spawn_mock()
+        return f"restarted (it served {serving or 'an unknown app database'})"
+    _spawn_mock()
+    return "started"
+
+
+def _stop_mock(pid: int) -> bool:
+    """Stop our own server (the pid file's); True once the port no longer answers."""
+    os.kill(pid, signal.SIGTERM)
+    MOCK_PID.unlink(missing_ok=True)
+    for _ in range(50):
+        if mock_health() is None:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _spawn_mock() -> None:
     MOCK_LOG.parent.mkdir(parents=True, exist_ok=True)
     MOCK_PID.parent.mkdir(parents=True, exist_ok=True)
     with open(MOCK_LOG, "ab") as log:
@@ -81,7 +123,7 @@ def _start_mock() -> bool:
     MOCK_PID.write_text(str(proc.pid))
     for _ in range(50):
         if mock_running():
-            return True
+            return
         if proc.poll() is not None:
             break
         time.sleep(0.1)

@@ -29,11 +29,13 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "elt-mock-sources"
     protocol_version = "HTTP/1.1"
     sources: list[str] = []
+    app_database = ""                    # the app database it serves, password redacted
 
     def _handle(self) -> None:
         path, _, raw_query = self.path.partition("?")
         if self.command == "GET" and path == "/health":
-            return self._send(Response(200, {"status": "ok", "sources": self.sources}))
+            return self._send(Response(200, {"status": "ok", "sources": self.sources,
+                                             "app_database": self.app_database}))
         length = int(self.headers.get("Content-Length") or 0)
         req = Request(self.command, path, parse_query(raw_query), {k.lower(): v for k, v in self.headers.items()},
                       self.rfile.read(length) if length else b"")
@@ -61,7 +63,10 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def serve(host: str = "127.0.0.1", listen_port: int | None = None) -> None:
+    from include.warehouse.settings import resolve
+
     Handler.sources = load_routes()
+    Handler.app_database = resolve().app.redacted   # /health says which, so `elt up` can tell servers apart
     server = ThreadingHTTPServer((host, listen_port or port()), Handler)
     server.daemon_threads = True
     print(f"mock sources listening on http://{host}:{server.server_port} ({', '.join(Handler.sources) or 'no sources'}; "

@@ -5,16 +5,26 @@ from __future__ import annotations
 
 import os
 import secrets
+from functools import lru_cache
+from pathlib import Path
 
 import yaml
 
 from include.paths import LOCAL_DIR, SOURCES_DIR
 from include.sources.http_client import ApiClient
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def auth_spec(source: str) -> dict:
-    doc = yaml.safe_load((SOURCES_DIR / source / "manifest.yml").read_text())
-    return doc["auth"]
+    path = SOURCES_DIR / source / "manifest.yml"
+    return dict(_auth_block(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=64)
+def _auth_block(path: Path, _mtime_ns: int) -> dict:
+    """Parsed once per manifest version: a client per entity would otherwise re-read the YAML each time."""
+    return yaml.load(path.read_text(), Loader=_LOADER)["auth"]
 
 
 def api_key(source: str) -> str:

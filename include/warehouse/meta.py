@@ -34,12 +34,19 @@ ALTER TABLE elt_meta.batches ADD COLUMN IF NOT EXISTS rows_flagged bigint NOT NU
 """
 
 
-def ensure(conn: psycopg.Connection) -> None:
+# True once the ledger exists with its newest column: a catalog lookup, far cheaper than
+# information_schema, that a batch can fold into the first statement of its transaction.
+READY = ("EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('elt_meta.batches') "
+         "AND attname = 'rows_flagged' AND NOT attisdropped) AND to_regclass('elt_meta.watermarks') IS NOT NULL")
+
+
+def ensure(conn: psycopg.Connection, ready: bool | None = None) -> None:
     """Create the ledger once. Checked first: the DDL's ALTER would take an exclusive lock on the
-    ledger inside every batch transaction and make concurrent loads wait for each other."""
-    current = conn.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = 'elt_meta' "
-                           "AND table_name = 'batches' AND column_name = 'rows_flagged'").fetchone()
-    if not current:
+    ledger inside every batch transaction and make concurrent loads wait for each other. `ready`
+    is the caller's own reading of READY, when it has one."""
+    if ready is None:
+        ready = conn.execute(f"SELECT {READY}").fetchone()[0]
+    if not ready:
         conn.execute(DDL)
 
 
@@ -69,3 +76,28 @@ def record_batch(conn: psycopg.Connection, batch) -> None:
                    batch_id = EXCLUDED.batch_id, updated_at = now()""",
             (batch.source, batch.table, batch.cursor_to, batch.batch_id),
         )
+
+
+# The ledger row and the watermark as data-modifying CTEs, for a batch that writes its rows and its
+# ledger in one statement: `counts` must be a CTE before them with columns loaded and deleted.
+# Parameters: batch_id, source, table_name, started_at, cursor_from, cursor_to, rows_seen, rows_flagged.
+LEDGER_CTES = """
+ledger AS (
+    INSERT INTO elt_meta.batches (batch_id, source, table_name, started_at, cursor_from, cursor_to,
+                                  rows_loaded, rows_skipped, rows_deleted, rows_flagged)
+    SELECT %(batch_id)s::uuid, %(source)s::text, %(table_name)s::text, %(started_at)s::timestamptz,
+           %(cursor_from)s::timestamptz, %(cursor_to)s::timestamptz,
+           loaded, %(rows_seen)s::bigint - loaded, deleted, %(rows_flagged)s::bigint FROM counts
+), mark AS (
+    INSERT INTO elt_meta.watermarks (source, table_name, cursor_value, batch_id)
+    SELECT %(source)s::text, %(table_name)s::text, %(cursor_to)s::timestamptz, %(batch_id)s::uuid WHERE %(cursor_to)s::timestamptz IS NOT NULL
+    ON CONFLICT (source, table_name) DO UPDATE
+    SET cursor_value = GREATEST(elt_meta.watermarks.cursor_value, EXCLUDED.cursor_value),
+        batch_id = EXCLUDED.batch_id, updated_at = now()
+)"""
+
+
+def ledger_params(batch) -> dict:
+    return {"batch_id": batch.batch_id, "source": batch.source, "table_name": batch.table,
+            "started_at": batch.started_at, "cursor_from": batch.cursor_from, "cursor_to": batch.cursor_to,
+            "rows_seen": batch.rows_seen, "rows_flagged": batch.rows_flagged}

@@ -1,8 +1,10 @@
 """Raw tables for API sources: the full payload as JSONB plus typed key and cursor columns.
 
-`_version` is the md5 of the payload: raw keeps one row per (id, version), so a page fetched twice
-or a record sent on two pages adds nothing, while a changed record (a restated ad metric, an
-updated customer) is a new version."""
+`_version` is the md5 of the payload. A record lands only when its version differs from the latest
+version raw holds of that id (latest as staging reads it: newest `_extracted_at`, then newest
+`cursor_at`), so a page fetched twice or a record sent on two pages adds nothing, while a changed
+record (a restated ad metric, an updated customer) is a new version, and so is one that changes
+back (A, B, then A again lands three rows)."""
 from __future__ import annotations
 
 import psycopg
@@ -20,10 +22,18 @@ COLUMNS = """
 """
 
 
-def ensure(conn: psycopg.Connection, schema: str, table: str) -> None:
-    ident = sql.Identifier(schema, table)
-    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-    if conn.execute("SELECT to_regclass(%s)", (f'"{schema}"."{table}"',)).fetchone()[0] is None:
+def regclass(schema: str, table: str) -> str:
+    """The table's name as to_regclass() reads it (NULL while the table does not exist)."""
+    return f'"{schema}"."{table}"'
+
+
+def ensure(conn: psycopg.Connection, schema: str, table: str, exists: bool | None = None) -> None:
+    """Create the table if missing; `exists` is the caller's own to_regclass() reading, when it has one."""
+    if exists is None:
+        exists = conn.execute("SELECT to_regclass(%s)", (regclass(schema, table),)).fetchone()[0] is not None
+    if not exists:
+        ident = sql.Identifier(schema, table)
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         conn.execute(sql.SQL("CREATE TABLE {} ").format(ident) + sql.SQL("(" + COLUMNS + ")"))
         conn.execute(sql.SQL("CREATE INDEX ON {} (id, _version)").format(ident))
         conn.execute(sql.SQL("CREATE INDEX ON {} USING brin (_extracted_at)").format(ident))
