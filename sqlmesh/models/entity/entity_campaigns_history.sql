@@ -26,74 +26,15 @@ MODEL (
   )
 );
 
-WITH versions AS (
-  SELECT
-    *,
-    ROW_NUMBER() OVER w AS version_seq,
-    LAG(campaign_name) OVER w AS prev_campaign_name,
-    LAG(campaign_status) OVER w AS prev_campaign_status,
-    LAG(daily_budget) OVER w AS prev_daily_budget,
-    LAG(utm_source) OVER w AS prev_utm_source,
-    LAG(utm_campaign) OVER w AS prev_utm_campaign,
-    LAG(valid_to) OVER w AS prev_valid_to,
-    LEAD(valid_from) OVER w AS next_valid_from
-  FROM intermediate.int_campaigns__versions
-  WINDOW w AS (PARTITION BY campaign_key ORDER BY valid_from)
-), windows AS (
-  SELECT
+/* Windows and change reasons: @history_windows (macros/history_windows.py). */
+WITH windows AS (
+  @history_windows(
+    intermediate.int_campaigns__versions,
     campaign_key,
-    platform,
-    campaign_id,
-    campaign_name,
-    campaign_status,
-    daily_budget,
-    utm_source,
-    utm_campaign,
-    FALSE AS is_deleted,
-    CASE
-      WHEN version_seq > 1 THEN valid_from
-      WHEN valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ AND started_at IS NOT NULL
-        AND (valid_to IS NULL OR started_at < valid_to) THEN started_at
-      WHEN valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ THEN valid_from
-      ELSE LEAST(COALESCE(started_at, valid_from), valid_from)
-    END AS valid_from,
-    valid_to,
-    CASE
-      WHEN version_seq = 1 AND valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ THEN 'first_seen'
-      WHEN version_seq = 1 THEN 'created'
-      WHEN prev_valid_to < valid_from THEN 'restored'
-      ELSE NULLIF(
-        ARRAY_TO_STRING(
-          ARRAY[
-            CASE WHEN campaign_name IS DISTINCT FROM prev_campaign_name THEN 'campaign_name' END,
-            CASE WHEN campaign_status IS DISTINCT FROM prev_campaign_status THEN 'campaign_status' END,
-            CASE WHEN daily_budget IS DISTINCT FROM prev_daily_budget THEN 'daily_budget' END,
-            CASE WHEN utm_source IS DISTINCT FROM prev_utm_source THEN 'utm_source' END,
-            CASE WHEN utm_campaign IS DISTINCT FROM prev_utm_campaign THEN 'utm_campaign' END
-          ],
-          ', '
-        ),
-        ''
-      )
-    END AS change_reason
-  FROM versions
-  UNION ALL
-  SELECT
-    campaign_key,
-    platform,
-    campaign_id,
-    campaign_name,
-    campaign_status,
-    daily_budget,
-    utm_source,
-    utm_campaign,
-    TRUE AS is_deleted,
-    valid_to AS valid_from,
-    next_valid_from AS valid_to,
-    'hard_deleted' AS change_reason
-  FROM versions
-  WHERE
-    valid_to IS NOT NULL AND (next_valid_from IS NULL OR next_valid_from > valid_to)
+    columns := [platform, campaign_id, campaign_name, campaign_status, daily_budget, utm_source, utm_campaign],
+    tracked := [campaign_name, campaign_status, daily_budget, utm_source, utm_campaign],
+    born_at := started_at
+  )
 )
 SELECT
   /* ids */

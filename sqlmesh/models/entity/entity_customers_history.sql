@@ -31,80 +31,17 @@ MODEL (
   )
 );
 
-WITH versions AS (
-  SELECT
-    *,
-    ROW_NUMBER() OVER w AS version_seq,
-    LAG(plan) OVER w AS prev_plan,
-    LAG(billing_interval) OVER w AS prev_billing_interval,
-    LAG(seats) OVER w AS prev_seats,
-    LAG(status) OVER w AS prev_status,
-    LAG(monthly_recurring_revenue) OVER w AS prev_mrr,
-    LAG(health_band) OVER w AS prev_health_band,
-    LAG(is_deleted) OVER w AS prev_is_deleted,
-    LAG(valid_to) OVER w AS prev_valid_to,
-    LEAD(valid_from) OVER w AS next_valid_from
-  FROM intermediate.int_customers__versions
-  WINDOW w AS (PARTITION BY customer_key ORDER BY valid_from)
-), windows AS (
-  SELECT
+/* Windows and change reasons: @history_windows (macros/history_windows.py). */
+WITH windows AS (
+  @history_windows(
+    intermediate.int_customers__versions,
     customer_key,
-    account_id,
-    plan,
-    billing_interval,
-    seats,
-    status,
-    monthly_recurring_revenue,
-    health_band,
-    is_deleted,
-    CASE
-      WHEN version_seq > 1 THEN valid_from
-      WHEN valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ AND created_at IS NOT NULL
-        AND (valid_to IS NULL OR created_at < valid_to) THEN created_at
-      WHEN valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ THEN valid_from
-      ELSE LEAST(COALESCE(created_at, valid_from), valid_from)
-    END AS valid_from,
-    valid_to,
-    CASE
-      WHEN version_seq = 1 AND valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ THEN 'first_seen'
-      WHEN version_seq = 1 THEN 'created'
-      WHEN prev_valid_to < valid_from THEN 'restored'
-      WHEN is_deleted AND NOT prev_is_deleted THEN 'deleted'
-      WHEN prev_is_deleted AND NOT is_deleted THEN 'restored'
-      ELSE NULLIF(
-        ARRAY_TO_STRING(
-          ARRAY[
-            CASE WHEN plan IS DISTINCT FROM prev_plan THEN 'plan' END,
-            CASE WHEN billing_interval IS DISTINCT FROM prev_billing_interval THEN 'billing_interval' END,
-            CASE WHEN seats IS DISTINCT FROM prev_seats THEN 'seats' END,
-            CASE WHEN status IS DISTINCT FROM prev_status THEN 'status' END,
-            CASE WHEN monthly_recurring_revenue IS DISTINCT FROM prev_mrr THEN 'monthly_recurring_revenue' END,
-            CASE WHEN health_band IS DISTINCT FROM prev_health_band THEN 'health_band' END
-          ],
-          ', '
-        ),
-        ''
-      )
-    END AS change_reason
-  FROM versions
-  UNION ALL
-  /* A version closed with no version starting where it ends: the customer was gone then. */
-  SELECT
-    customer_key,
-    account_id,
-    plan,
-    billing_interval,
-    seats,
-    status,
-    0 AS monthly_recurring_revenue,
-    health_band,
-    TRUE AS is_deleted,
-    valid_to AS valid_from,
-    next_valid_from AS valid_to,
-    'hard_deleted' AS change_reason
-  FROM versions
-  WHERE
-    valid_to IS NOT NULL AND (next_valid_from IS NULL OR next_valid_from > valid_to)
+    columns := [account_id, plan, billing_interval, seats, status, monthly_recurring_revenue, health_band, is_deleted],
+    tracked := [plan, billing_interval, seats, status, monthly_recurring_revenue, health_band],
+    born_at := created_at,
+    deleted := is_deleted,
+    gone := [monthly_recurring_revenue = 0]
+  )
 )
 SELECT
   /* ids */

@@ -29,92 +29,17 @@ MODEL (
   )
 );
 
-WITH versions AS (
-  SELECT
+/* Windows and change reasons: @history_windows (macros/history_windows.py). */
+WITH windows AS (
+  @history_windows(
+    intermediate.int_devices__versions,
     device_id,
-    location_id,
-    serial_number,
-    device_model,
-    firmware_version,
-    device_status,
-    is_deleted,
-    installed_at,
-    deleted_at,
-    created_at,
-    valid_from,
-    valid_to,
-    ROW_NUMBER() OVER w AS version_seq,
-    LAG(location_id) OVER w AS prev_location_id,
-    LAG(device_model) OVER w AS prev_device_model,
-    LAG(firmware_version) OVER w AS prev_firmware_version,
-    LAG(device_status) OVER w AS prev_device_status,
-    LAG(installed_at) OVER w AS prev_installed_at,
-    LAG(is_deleted) OVER w AS prev_is_deleted,
-    LAG(valid_to) OVER w AS prev_valid_to,
-    LEAD(valid_from) OVER w AS next_valid_from
-  FROM intermediate.int_devices__versions
-  WINDOW w AS (PARTITION BY device_id ORDER BY valid_from)
-), windows AS (
-  SELECT
-    device_id,
-    location_id,
-    serial_number,
-    device_model,
-    firmware_version,
-    device_status,
-    is_deleted,
-    installed_at,
-    deleted_at,
-    /* The first version starts at created_at, unless that is later than when the warehouse first
-       saw it or not before its end (the app's clock can run ahead of the warehouse's). */
-    CASE
-      WHEN version_seq > 1 THEN valid_from
-      WHEN valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ AND (valid_to IS NULL OR created_at < valid_to)
-        THEN created_at
-      WHEN valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ THEN valid_from
-      ELSE LEAST(created_at, valid_from)
-    END AS valid_from,
-    valid_to,
-    CASE
-      WHEN version_seq = 1 AND valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ THEN 'first_seen'
-      WHEN version_seq = 1 THEN 'created'
-      WHEN prev_valid_to < valid_from THEN 'restored'
-      WHEN is_deleted AND NOT prev_is_deleted THEN 'deleted'
-      WHEN prev_is_deleted AND NOT is_deleted THEN 'restored'
-      /* array_to_string skips NULL elements: only the columns that changed are listed. */
-      ELSE NULLIF(
-        ARRAY_TO_STRING(
-          ARRAY[
-            CASE WHEN location_id IS DISTINCT FROM prev_location_id THEN 'location_id' END,
-            CASE WHEN device_model IS DISTINCT FROM prev_device_model THEN 'device_model' END,
-            CASE WHEN firmware_version IS DISTINCT FROM prev_firmware_version THEN 'firmware_version' END,
-            CASE WHEN device_status IS DISTINCT FROM prev_device_status THEN 'device_status' END,
-            CASE WHEN installed_at IS DISTINCT FROM prev_installed_at THEN 'installed_at' END
-          ],
-          ', '
-        ),
-        ''
-      )
-    END AS change_reason
-  FROM versions
-  UNION ALL
-  /* A version closed with no version starting where it ends: the device was hard-deleted then. */
-  SELECT
-    device_id,
-    location_id,
-    serial_number,
-    device_model,
-    firmware_version,
-    device_status,
-    TRUE AS is_deleted,
-    installed_at,
-    valid_to AS deleted_at,
-    valid_to AS valid_from,
-    next_valid_from AS valid_to,
-    'hard_deleted' AS change_reason
-  FROM versions
-  WHERE
-    valid_to IS NOT NULL AND (next_valid_from IS NULL OR next_valid_from > valid_to)
+    columns := [location_id, serial_number, device_model, firmware_version, device_status, is_deleted, installed_at, deleted_at],
+    tracked := [location_id, device_model, firmware_version, device_status, installed_at],
+    born_at := created_at,
+    deleted := is_deleted,
+    gone := [deleted_at = valid_to]
+  )
 )
 SELECT
   /* ids */

@@ -29,94 +29,17 @@ MODEL (
   )
 );
 
-WITH versions AS (
-  SELECT
+/* Windows and change reasons: @history_windows (macros/history_windows.py). */
+WITH windows AS (
+  @history_windows(
+    intermediate.int_locations__versions,
     location_id,
-    account_id,
-    location_name,
-    city,
-    country_code,
-    timezone,
-    location_status,
-    is_deleted,
-    deleted_at,
-    created_at,
-    valid_from,
-    valid_to,
-    ROW_NUMBER() OVER w AS version_seq,
-    LAG(account_id) OVER w AS prev_account_id,
-    LAG(location_name) OVER w AS prev_location_name,
-    LAG(city) OVER w AS prev_city,
-    LAG(country_code) OVER w AS prev_country_code,
-    LAG(timezone) OVER w AS prev_timezone,
-    LAG(location_status) OVER w AS prev_location_status,
-    LAG(is_deleted) OVER w AS prev_is_deleted,
-    LAG(valid_to) OVER w AS prev_valid_to,
-    LEAD(valid_from) OVER w AS next_valid_from
-  FROM intermediate.int_locations__versions
-  WINDOW w AS (PARTITION BY location_id ORDER BY valid_from)
-), windows AS (
-  SELECT
-    location_id,
-    account_id,
-    location_name,
-    city,
-    country_code,
-    timezone,
-    location_status,
-    is_deleted,
-    deleted_at,
-    /* The first version starts at created_at, unless that is later than when the warehouse first
-       saw it or not before its end (the app's clock can run ahead of the warehouse's). */
-    CASE
-      WHEN version_seq > 1 THEN valid_from
-      WHEN valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ AND (valid_to IS NULL OR created_at < valid_to)
-        THEN created_at
-      WHEN valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ THEN valid_from
-      ELSE LEAST(created_at, valid_from)
-    END AS valid_from,
-    valid_to,
-    CASE
-      WHEN version_seq = 1 AND valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ THEN 'first_seen'
-      WHEN version_seq = 1 THEN 'created'
-      WHEN prev_valid_to < valid_from THEN 'restored'
-      WHEN is_deleted AND NOT prev_is_deleted THEN 'deleted'
-      WHEN prev_is_deleted AND NOT is_deleted THEN 'restored'
-      /* array_to_string skips NULL elements: only the columns that changed are listed. */
-      ELSE NULLIF(
-        ARRAY_TO_STRING(
-          ARRAY[
-            CASE WHEN account_id IS DISTINCT FROM prev_account_id THEN 'account_id' END,
-            CASE WHEN location_name IS DISTINCT FROM prev_location_name THEN 'location_name' END,
-            CASE WHEN city IS DISTINCT FROM prev_city THEN 'city' END,
-            CASE WHEN country_code IS DISTINCT FROM prev_country_code THEN 'country_code' END,
-            CASE WHEN timezone IS DISTINCT FROM prev_timezone THEN 'timezone' END,
-            CASE WHEN location_status IS DISTINCT FROM prev_location_status THEN 'location_status' END
-          ],
-          ', '
-        ),
-        ''
-      )
-    END AS change_reason
-  FROM versions
-  UNION ALL
-  /* A version closed with no version starting where it ends: the location was hard-deleted then. */
-  SELECT
-    location_id,
-    account_id,
-    location_name,
-    city,
-    country_code,
-    timezone,
-    location_status,
-    TRUE AS is_deleted,
-    valid_to AS deleted_at,
-    valid_to AS valid_from,
-    next_valid_from AS valid_to,
-    'hard_deleted' AS change_reason
-  FROM versions
-  WHERE
-    valid_to IS NOT NULL AND (next_valid_from IS NULL OR next_valid_from > valid_to)
+    columns := [account_id, location_name, city, country_code, timezone, location_status, is_deleted, deleted_at],
+    tracked := [account_id, location_name, city, country_code, timezone, location_status],
+    born_at := created_at,
+    deleted := is_deleted,
+    gone := [deleted_at = valid_to]
+  )
 )
 SELECT
   /* ids */

@@ -29,77 +29,16 @@ MODEL (
   )
 );
 
-WITH versions AS (
-  SELECT
-    *,
-    ROW_NUMBER() OVER w AS version_seq,
-    LAG(subscription_status) OVER w AS prev_subscription_status,
-    LAG(plan) OVER w AS prev_plan,
-    LAG(seats) OVER w AS prev_seats,
-    LAG(billing_interval) OVER w AS prev_billing_interval,
-    LAG(monthly_recurring_revenue) OVER w AS prev_mrr,
-    LAG(cancel_at_period_end) OVER w AS prev_cancel_at_period_end,
-    LAG(valid_to) OVER w AS prev_valid_to,
-    LEAD(valid_from) OVER w AS next_valid_from
-  FROM intermediate.int_subscriptions__scd
-  WINDOW w AS (PARTITION BY subscription_id ORDER BY valid_from)
-), windows AS (
-  SELECT
+/* Windows and change reasons: @history_windows (macros/history_windows.py). */
+WITH windows AS (
+  @history_windows(
+    intermediate.int_subscriptions__scd,
     subscription_id,
-    customer_key,
-    subscription_status,
-    plan,
-    seats,
-    billing_interval,
-    monthly_recurring_revenue,
-    cancel_at_period_end,
-    FALSE AS is_deleted,
-    CASE
-      WHEN version_seq > 1 THEN valid_from
-      WHEN valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ AND created_at IS NOT NULL
-        AND (valid_to IS NULL OR created_at < valid_to) THEN created_at
-      WHEN valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ THEN valid_from
-      ELSE LEAST(COALESCE(created_at, valid_from), valid_from)
-    END AS valid_from,
-    valid_to,
-    CASE
-      WHEN version_seq = 1 AND valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ THEN 'first_seen'
-      WHEN version_seq = 1 THEN 'created'
-      WHEN prev_valid_to < valid_from THEN 'restored'
-      ELSE NULLIF(
-        ARRAY_TO_STRING(
-          ARRAY[
-            CASE WHEN subscription_status IS DISTINCT FROM prev_subscription_status THEN 'subscription_status' END,
-            CASE WHEN plan IS DISTINCT FROM prev_plan THEN 'plan' END,
-            CASE WHEN seats IS DISTINCT FROM prev_seats THEN 'seats' END,
-            CASE WHEN billing_interval IS DISTINCT FROM prev_billing_interval THEN 'billing_interval' END,
-            CASE WHEN monthly_recurring_revenue IS DISTINCT FROM prev_mrr THEN 'monthly_recurring_revenue' END,
-            CASE WHEN cancel_at_period_end IS DISTINCT FROM prev_cancel_at_period_end THEN 'cancel_at_period_end' END
-          ],
-          ', '
-        ),
-        ''
-      )
-    END AS change_reason
-  FROM versions
-  UNION ALL
-  /* A version closed with no version starting where it ends: the subscription was gone then. */
-  SELECT
-    subscription_id,
-    customer_key,
-    subscription_status,
-    plan,
-    seats,
-    billing_interval,
-    0 AS monthly_recurring_revenue,
-    cancel_at_period_end,
-    TRUE AS is_deleted,
-    valid_to AS valid_from,
-    next_valid_from AS valid_to,
-    'hard_deleted' AS change_reason
-  FROM versions
-  WHERE
-    valid_to IS NOT NULL AND (next_valid_from IS NULL OR next_valid_from > valid_to)
+    columns := [customer_key, subscription_status, plan, seats, billing_interval, monthly_recurring_revenue, cancel_at_period_end],
+    tracked := [subscription_status, plan, seats, billing_interval, monthly_recurring_revenue, cancel_at_period_end],
+    born_at := created_at,
+    gone := [monthly_recurring_revenue = 0]
+  )
 )
 SELECT
   /* ids */

@@ -30,79 +30,17 @@ MODEL (
   )
 );
 
-WITH versions AS (
-  SELECT
+/* Windows and change reasons: @history_windows (macros/history_windows.py). */
+WITH windows AS (
+  @history_windows(
+    intermediate.int_users__versions,
     user_id,
-    account_id,
-    user_role,
-    user_status,
-    is_deleted,
-    deleted_at,
-    created_at,
-    valid_from,
-    valid_to,
-    ROW_NUMBER() OVER w AS version_seq,
-    LAG(account_id) OVER w AS prev_account_id,
-    LAG(user_role) OVER w AS prev_user_role,
-    LAG(user_status) OVER w AS prev_user_status,
-    LAG(is_deleted) OVER w AS prev_is_deleted,
-    LAG(valid_to) OVER w AS prev_valid_to,
-    LEAD(valid_from) OVER w AS next_valid_from
-  FROM intermediate.int_users__versions
-  WINDOW w AS (PARTITION BY user_id ORDER BY valid_from)
-), windows AS (
-  SELECT
-    user_id,
-    account_id,
-    user_role,
-    user_status,
-    is_deleted,
-    deleted_at,
-    /* The first version starts at created_at, unless that is later than when the warehouse first
-       saw it or not before its end (the app's clock can run ahead of the warehouse's). */
-    CASE
-      WHEN version_seq > 1 THEN valid_from
-      WHEN valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ AND (valid_to IS NULL OR created_at < valid_to)
-        THEN created_at
-      WHEN valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ THEN valid_from
-      ELSE LEAST(created_at, valid_from)
-    END AS valid_from,
-    valid_to,
-    CASE
-      WHEN version_seq = 1 AND valid_from = '1970-01-01 00:00:00+00'::TIMESTAMPTZ THEN 'first_seen'
-      WHEN version_seq = 1 THEN 'created'
-      WHEN prev_valid_to < valid_from THEN 'restored'
-      WHEN is_deleted AND NOT prev_is_deleted THEN 'deleted'
-      WHEN prev_is_deleted AND NOT is_deleted THEN 'restored'
-      /* array_to_string skips NULL elements: only the columns that changed are listed. */
-      ELSE NULLIF(
-        ARRAY_TO_STRING(
-          ARRAY[
-            CASE WHEN account_id IS DISTINCT FROM prev_account_id THEN 'account_id' END,
-            CASE WHEN user_role IS DISTINCT FROM prev_user_role THEN 'user_role' END,
-            CASE WHEN user_status IS DISTINCT FROM prev_user_status THEN 'user_status' END
-          ],
-          ', '
-        ),
-        ''
-      )
-    END AS change_reason
-  FROM versions
-  UNION ALL
-  /* A version closed with no version starting where it ends: the user was hard-deleted then. */
-  SELECT
-    user_id,
-    account_id,
-    user_role,
-    user_status,
-    TRUE AS is_deleted,
-    valid_to AS deleted_at,
-    valid_to AS valid_from,
-    next_valid_from AS valid_to,
-    'hard_deleted' AS change_reason
-  FROM versions
-  WHERE
-    valid_to IS NOT NULL AND (next_valid_from IS NULL OR next_valid_from > valid_to)
+    columns := [account_id, user_role, user_status, is_deleted, deleted_at],
+    tracked := [account_id, user_role, user_status],
+    born_at := created_at,
+    deleted := is_deleted,
+    gone := [deleted_at = valid_to]
+  )
 )
 SELECT
   /* ids */
