@@ -10,7 +10,8 @@
    minutes ÷ sessions, sessions_per_user = sessions ÷ dau; the platform split is by session
    (desktop = the web app, mobile = iOS + Android); crash_free_session_rate = 1 − crashed ÷
    sessions. Incremental on the day: phones upload up to 12 hours late, so every run rebuilds
-   today and yesterday (each day's WAU and MAU read the 29 days before it). */
+   today and yesterday (each day's WAU and MAU read the 29 days before it). In the first 29 days
+   of the warehouse's activity MAU covers fewer than 30 days (has_full_30d_window FALSE). */
 MODEL (
   name marts.product_engagement_daily,
   kind INCREMENTAL_BY_TIME_RANGE (
@@ -24,7 +25,7 @@ MODEL (
   audits (
     unique_values(columns := (activity_date)),
     not_null(columns := (
-      activity_date, dau, wau, mau, power_users, sessions, session_minutes, crashed_sessions,
+      activity_date, has_full_30d_window, dau, wau, mau, power_users, sessions, session_minutes, crashed_sessions,
       web_sessions, mobile_sessions, page_views, feature_uses
     )),
     assert_non_negative(columns := (
@@ -58,15 +59,18 @@ MODEL (
     mobile_usage_pct = 'mobile_sessions ÷ sessions × 100; NULL without sessions',
     page_views = 'Pages viewed on the day',
     feature_uses = 'Feature uses on the day (any feature, any action)',
+    has_full_30d_window = 'The 30 days ending on the day all lie on or after the first day of user activity in the warehouse: FALSE while mau (and wau in the first 6 days) still undercounts',
     avg_features_used_per_user = 'Mean over the day''s active users of the distinct features each used; NULL when dau is 0'
   )
 );
 
-WITH days AS (
+WITH first_day AS (
+  SELECT MIN(activity_date) AS first_activity_date FROM entity.entity_users_daily
+), days AS (
   SELECT
     s.series_day::DATE AS activity_date
   FROM GENERATE_SERIES(
-    GREATEST(@start_ds::DATE, (SELECT MIN(activity_date) FROM entity.entity_users_daily)),
+    GREATEST(@start_ds::DATE, (SELECT first_activity_date FROM first_day)),
     LEAST(@end_ds::DATE, @execution_ds::DATE),
     INTERVAL '1 day'
   ) AS s(series_day)
@@ -128,7 +132,8 @@ WITH days AS (
     COALESCE(u.ios_sessions, 0) + COALESCE(u.android_sessions, 0) AS mobile_sessions,
     COALESCE(u.page_views, 0) AS page_views,
     COALESCE(u.feature_uses, 0) AS feature_uses,
-    COALESCE(u.features_used, 0) AS features_used
+    COALESCE(u.features_used, 0) AS features_used,
+    d.activity_date - 29 >= (SELECT first_activity_date FROM first_day) AS has_full_30d_window
   FROM days AS d
   LEFT JOIN actives AS a
     ON a.activity_date = d.activity_date
@@ -162,6 +167,8 @@ SELECT
   page_views::INT AS page_views,
   feature_uses::INT AS feature_uses,
   ROUND(features_used::NUMERIC / NULLIF(dau, 0), 2)::NUMERIC(10, 2) AS avg_features_used_per_user,
+  /* attributes */
+  has_full_30d_window::BOOLEAN AS has_full_30d_window,
   /* timestamps */
   activity_date::DATE AS activity_date
 FROM metrics;
