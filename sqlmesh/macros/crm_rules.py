@@ -91,3 +91,20 @@ def crm_priority_score(evaluator, priority):
 def crm_inactive_after_days(evaluator):
     """Days without a deal or an activity after which a non-customer account is inactive (90)."""
     return str(INACTIVE_AFTER_DAYS)
+
+
+def _elapsed(start, end, seconds: int) -> str:
+    return (f"ROUND(CASE WHEN ({end}) >= ({start}) THEN EXTRACT(EPOCH FROM ({end}) - ({start})) / {seconds} "
+            f"WHEN ({end}) < ({start}) THEN 0 END, 2)")
+
+
+@macro()
+def crm_days_between(evaluator, start, end):
+    """Days from start to end, 2 decimals; 0 if end is before start; NULL if either is NULL."""
+    return _elapsed(start, end, 86400)
+
+
+@macro()
+def crm_hours_between(evaluator, start, end):
+    """Hours from start to end, 2 decimals; 0 if end is before start; NULL if either is NULL."""
+    return _elapsed(start, end, 3600)

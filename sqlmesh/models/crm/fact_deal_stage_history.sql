@@ -109,8 +109,8 @@ SELECT
   win_probability::NUMERIC(3, 2) AS win_probability,
   amount::NUMERIC(18, 2) AS amount,
   ROUND(amount * win_probability, 2)::NUMERIC(18, 2) AS weighted_amount,
-  (CASE WHEN NOT is_closed_stage THEN ROUND(GREATEST(EXTRACT(EPOCH FROM
-    COALESCE(next_entered_at, @execution_ts::TIMESTAMP AT TIME ZONE 'UTC') - entered_at) / 86400, 0), 2)
+  (CASE WHEN NOT is_closed_stage THEN
+    @crm_days_between(entered_at, COALESCE(next_entered_at, @execution_ts::TIMESTAMP AT TIME ZONE 'UTC'))
   END)::NUMERIC(10, 2) AS days_in_stage,
   /* validity */
   entered_at::TIMESTAMPTZ AS valid_from,

@@ -110,9 +110,9 @@ SELECT
   probability::NUMERIC(3, 2) AS win_probability,
   ROUND(amount * probability, 2)::NUMERIC(18, 2) AS weighted_amount,
   GREATEST(stages_entered - 1, 0)::INT AS stage_changes,
-  ROUND(GREATEST(EXTRACT(EPOCH FROM COALESCE(closed_ts, now_ts) - created_at) / 86400, 0), 2)::NUMERIC(10, 2)
+  @crm_days_between(created_at, COALESCE(closed_ts, now_ts))::NUMERIC(10, 2)
     AS days_in_pipeline,
-  ROUND(GREATEST(EXTRACT(EPOCH FROM COALESCE(closed_ts, now_ts) - current_stage_entered_at) / 86400, 0), 2)::NUMERIC(10, 2)
+  @crm_days_between(current_stage_entered_at, COALESCE(closed_ts, now_ts))::NUMERIC(10, 2)
     AS days_in_current_stage,
   /* timestamps */
   current_stage_entered_at::TIMESTAMPTZ AS stage_entered_at,

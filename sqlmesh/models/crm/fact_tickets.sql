@@ -60,9 +60,9 @@ WITH tickets AS (
     COALESCE(p.is_closed, t.closed_at IS NOT NULL) AS closed,
     @crm_first_reply_target_hours(t.priority) AS reply_target,
     @crm_resolution_target_hours(t.priority) AS resolve_target,
-    EXTRACT(EPOCH FROM t.first_agent_reply_at - t.created_at) / 3600 AS reply_hours,
-    EXTRACT(EPOCH FROM t.closed_at - t.created_at) / 3600 AS close_hours,
-    EXTRACT(EPOCH FROM (@execution_ts::TIMESTAMP AT TIME ZONE 'UTC') - t.created_at) / 3600 AS open_hours
+    @crm_hours_between(t.created_at, t.first_agent_reply_at) AS reply_hours,
+    @crm_hours_between(t.created_at, t.closed_at) AS close_hours,
+    @crm_hours_between(t.created_at, @execution_ts::TIMESTAMP AT TIME ZONE 'UTC') AS open_hours
   FROM staging.stg_hubspot__tickets AS t
   LEFT JOIN staging.stg_hubspot__companies AS co
     ON co.company_id = t.company_id
@@ -97,9 +97,9 @@ SELECT
   closed::BOOLEAN AS is_closed,
   is_deleted::BOOLEAN AS is_deleted,
   /* measures */
-  ROUND(GREATEST(reply_hours, 0), 2)::NUMERIC(10, 2) AS first_reply_hours,
-  ROUND(GREATEST(close_hours, 0), 2)::NUMERIC(10, 2) AS resolution_hours,
-  ROUND(GREATEST(COALESCE(close_hours, open_hours), 0), 2)::NUMERIC(10, 2) AS age_hours,
+  reply_hours::NUMERIC(10, 2) AS first_reply_hours,
+  close_hours::NUMERIC(10, 2) AS resolution_hours,
+  COALESCE(close_hours, open_hours)::NUMERIC(10, 2) AS age_hours,
   reply_target::INT AS first_reply_target_hours,
   resolve_target::INT AS resolution_target_hours,
   reply_met::BOOLEAN AS first_reply_sla_met,
