@@ -62,8 +62,9 @@ WITH history AS (
     customer_key,
     plan,
     monthly_recurring_revenue,
-    valid_from AT TIME ZONE 'UTC' AS valid_from,
-    valid_to AT TIME ZONE 'UTC' AS valid_to
+    /* Nothing is known past the build: a window reaching beyond it ends at it. */
+    LEAST(valid_from AT TIME ZONE 'UTC', @execution_ts::TIMESTAMP) AS valid_from,
+    (CASE WHEN valid_to IS NOT NULL THEN LEAST(valid_to AT TIME ZONE 'UTC', @execution_ts::TIMESTAMP) END) AS valid_to
   FROM entity.entity_customers_history
 ), bounds AS (
   SELECT
