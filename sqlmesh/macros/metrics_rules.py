@@ -9,8 +9,7 @@ metric column with its importance tier. It is the ONE place a metric's tier is d
   tier_3  diagnostic and supporting measures
 
 The other constants are the thresholds and weights of the metrics the seed left undefined
-(survey scores, device health, composite success, expansion potential, power users, stalled
-deals); the README repeats them for readers.
+(survey scores, device health, composite success, expansion potential, stalled deals); the README repeats them for readers.
 """
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ SURVEY_WINDOW_DAYS = 90               # NPS and CSAT are read over the responses
 NPS_PROMOTER_MIN = 9                  # NPS 0-10: promoters 9-10, detractors 0-6
 NPS_DETRACTOR_MAX = 6
 CSAT_SATISFIED_MIN = 4                # CSAT 1-5: satisfied = 4 or 5
-POWER_USER_MIN_ACTIVE_DAYS_30D = 15   # a power user is active on at least this many of the trailing 30 days
 STALLED_DEAL_DAYS = 30                # an open deal is stalled after this many days in its current stage
 DEVICE_ERRORS_SATURATION_30D = 10     # this many warning/error/critical errors in 30 days zero a device's error part
 
@@ -117,6 +115,7 @@ METRICS: dict[str, tuple[str, str, dict[str, str]]] = {
         "customer_acquisition_cost": "tier_1",
         "email_open_rate": "tier_2",
         "email_click_rate": "tier_3",
+        "lifetime_value_cac_ratio": "tier_1",
     }),
 }
 TIERS = ("tier_1", "tier_2", "tier_3")
@@ -187,8 +186,7 @@ def csat(evaluator, score):
 @macro()
 def metrics_constant(evaluator, name):
     """One of this module's thresholds as a SQL literal, e.g. @metrics_constant(STALLED_DEAL_DAYS)."""
-    value = {"SURVEY_WINDOW_DAYS": SURVEY_WINDOW_DAYS, "POWER_USER_MIN_ACTIVE_DAYS_30D": POWER_USER_MIN_ACTIVE_DAYS_30D,
-             "STALLED_DEAL_DAYS": STALLED_DEAL_DAYS}[_name(name)]
+    value = {"SURVEY_WINDOW_DAYS": SURVEY_WINDOW_DAYS, "STALLED_DEAL_DAYS": STALLED_DEAL_DAYS}[_name(name)]
     return str(value)
 
 

@@ -5,10 +5,10 @@
    entity histories, it cannot be rebuilt for days before). The same numbers as entity_customers,
    plus:
      composite_success_score   @composite_success_score: health, engagement, core adoption
-     user_activation_rate      % of the customer's users (not deleted) who have logged in
+     user_activation_rate      share (0-1) of the customer's users (not deleted) who have logged in
      avg_engagement_score      mean of @user_engagement_score over the customer's users (not deleted)
-     core_feature_adoption_rate  % of the GA features the customer's users used in 30 days
-     ticket_resolution_rate    % of the tickets created in 30 days that are closed
+     core_feature_adoption_rate  share (0-1) of the GA features the customer's users used in 30 days
+     ticket_resolution_rate    share (0-1) of the tickets created in 30 days that are closed
      avg_ticket_resolution_hours  mean created → closed of the tickets closed in 30 days
      avg_device_health_score   mean of @device_health_score over active devices
      volume_processed_30d      litres poured by the customer's devices in 30 days
@@ -18,7 +18,8 @@
      time_to_value_days        days from sign-up to the first pour; NULL when there is none yet or
                                the account is older than the first day of telemetry the warehouse has
      expansion_potential_score @expansion_potential_score: seat utilisation, health, adoption
-   Weights and thresholds: macros/metrics_rules.py. */
+   Scales, as everywhere in the metrics layer: scores 0-100, *_rate and *_ratio fractions (0-1),
+   *_pct percentages. Weights and thresholds: macros/metrics_rules.py. */
 MODEL (
   name metrics.metrics_customer_success,
   kind INCREMENTAL_BY_UNIQUE_KEY (
@@ -35,10 +36,10 @@ MODEL (
     )),
     accepted_values(column := health_band, is_in := ('healthy', 'stable', 'at_risk')),
     assert_in_range(columns := (
-      customer_health_score, churn_risk_score, composite_success_score, user_activation_rate,
-      avg_engagement_score, core_feature_adoption_rate, ticket_resolution_rate, avg_device_health_score,
-      csat_score, expansion_potential_score
+      customer_health_score, churn_risk_score, composite_success_score, avg_engagement_score,
+      avg_device_health_score, csat_score, expansion_potential_score
     )),
+    assert_in_range(columns := (user_activation_rate, core_feature_adoption_rate, ticket_resolution_rate), max_v := 1),
     assert_in_range(columns := (nps_score), min_v := -100),
     assert_non_negative(columns := (
       current_mrr, current_arr, monthly_active_users, features_adopted, support_tickets_30d,
@@ -55,12 +56,12 @@ MODEL (
     churn_risk_score = '0-100, entity_customers.churn_risk_score',
     composite_success_score = '0-100, @composite_success_score(health, avg engagement, core adoption)',
     monthly_active_users = 'Users active in the trailing 30 days (entity_customers)',
-    user_activation_rate = '% of the customer''s users (not deleted) who have ever logged in; NULL without users',
+    user_activation_rate = 'Share (0-1) of the customer''s users (not deleted) who have ever logged in; NULL without users',
     avg_engagement_score = 'Mean 0-100 @user_engagement_score of the customer''s users (not deleted); NULL without users',
     features_adopted = 'Distinct features used in 30 days (entity_customers)',
-    core_feature_adoption_rate = '% of the GA features (not deleted) used by the customer''s users in 30 days',
+    core_feature_adoption_rate = 'Share (0-1) of the GA features (not deleted) used by the customer''s users in 30 days',
     support_tickets_30d = 'HubSpot tickets created in the trailing 30 days (entity_customers)',
-    ticket_resolution_rate = '% of the tickets created in 30 days that are closed; NULL without tickets',
+    ticket_resolution_rate = 'Share (0-1) of the tickets created in 30 days that are closed; NULL without tickets',
     avg_ticket_resolution_hours = 'Mean hours from creation to close of the tickets closed in 30 days; NULL without',
     active_device_count = 'Installed devices (online or offline), entity_customers.active_devices',
     avg_device_health_score = 'Mean 0-100 @device_health_score of the active devices; NULL without',
@@ -199,14 +200,14 @@ SELECT
     AS composite_success_score,
   /* engagement */
   monthly_active_users::INT AS monthly_active_users,
-  ROUND(@pct(activated_users, users), 2)::NUMERIC(5, 2) AS user_activation_rate,
+  @ratio_of(activated_users, users)::NUMERIC(5, 4) AS user_activation_rate,
   ROUND(avg_engagement_score, 2)::NUMERIC(5, 2) AS avg_engagement_score,
   /* adoption */
   features_adopted::INT AS features_adopted,
-  ROUND(core_adoption, 2)::NUMERIC(5, 2) AS core_feature_adoption_rate,
+  ROUND(core_adoption / 100, 4)::NUMERIC(5, 4) AS core_feature_adoption_rate,
   /* support */
   support_tickets_30d::INT AS support_tickets_30d,
-  ROUND(@pct(created_closed_30d, created_30d), 2)::NUMERIC(5, 2) AS ticket_resolution_rate,
+  @ratio_of(created_closed_30d, created_30d)::NUMERIC(5, 4) AS ticket_resolution_rate,
   ROUND(resolution_hours, 2)::NUMERIC(10, 2) AS avg_ticket_resolution_hours,
   /* operations */
   active_devices::INT AS active_device_count,

@@ -9,14 +9,18 @@
    email clicks; NULL for other, whose web traffic no source tracks), new_customers and their
    MRR now, leads (contacts created) and total_mqls (of them, those now at MQL or beyond), emails.
    Rates over the trailing 30 days ending on the day (daily counts are too small to divide):
-     overall_roi               (12 × MRR of the channel's new customers − spend) ÷ spend × 100 (first-year ARR return)
-     lead_conversion_rate      % of the leads (contacts created) who are customers now
+     overall_roi               (12 × MRR of the channel's new customers − spend) ÷ spend: the first-year
+                               ARR return (-1 = nothing back, 0 = paid back in a year)
+     lead_conversion_rate      share of the leads (contacts created) who are customers now
      cost_per_mql              spend ÷ MQLs
      avg_touchpoints_to_conversion  mean touches (int_marketing__touchpoints) before sign-up of the new customers
-     website_conversion_rate   new customers ÷ website sessions × 100
+     website_conversion_rate   new customers ÷ website sessions
      customer_acquisition_cost spend ÷ new customers (DESIGN.md §8 CAC, per channel)
-     email_open_rate / email_click_rate  % of the emails delivered (sent − bounced) opened / clicked by that day
-   Spend-based rates are NULL for email and other (no spend is recorded for them). Incremental on
+     email_open_rate / email_click_rate  share of the emails delivered (sent − bounced) opened / clicked by that day
+     lifetime_value_cac_ratio  LTV of the day's month (marts.revenue_monthly.ltv, DESIGN.md §8) ÷ the
+                               channel's customer_acquisition_cost
+   Rates and ratios are fractions (0-1 for shares). Spend-based ones are NULL for email and
+   other (no spend is recorded for them). Incremental on
    the day; the ad platforms restate three days, so every run rebuilds the last three. */
 MODEL (
   name metrics.metrics_marketing,
@@ -36,12 +40,13 @@ MODEL (
     )),
     accepted_values(column := channel, is_in := ('google_ads', 'meta_ads', 'linkedin_ads', 'email', 'other')),
     accepted_values(column := channel_type, is_in := ('paid', 'owned', 'other')),
-    assert_in_range(columns := (lead_conversion_rate, email_open_rate, email_click_rate)),
-    assert_in_range(columns := (overall_roi), min_v := -100, max_v := 1000000000),
+    assert_in_range(columns := (lead_conversion_rate, email_open_rate, email_click_rate), max_v := 1),
+    assert_in_range(columns := (overall_roi), min_v := -1, max_v := 1000000000),
     assert_non_negative(columns := (
       total_ad_spend_active, impressions, website_sessions, new_customers, new_customer_mrr, leads,
       total_mqls, emails_sent, emails_delivered, emails_opened, emails_clicked, cost_per_mql,
-      avg_touchpoints_to_conversion, website_conversion_rate, customer_acquisition_cost, ad_spend_30d, new_customers_30d
+      avg_touchpoints_to_conversion, website_conversion_rate, customer_acquisition_cost, ad_spend_30d,
+      lifetime_value_cac_ratio, new_customers_30d
     ))
   ),
   column_descriptions (
@@ -61,14 +66,15 @@ MODEL (
     emails_clicked = 'Of the emails sent that day, those clicked by the end of the metric day',
     ad_spend_30d = 'Spend of the trailing 30 days',
     new_customers_30d = 'New customers of the trailing 30 days',
-    overall_roi = '(12 × new_customer_mrr − spend) ÷ spend × 100 over 30 days; NULL without spend',
-    lead_conversion_rate = '% of the 30 days'' leads who are customers now',
+    overall_roi = '(12 × new_customer_mrr − spend) ÷ spend over 30 days (-1 = nothing back); NULL without spend',
+    lead_conversion_rate = 'Share (0-1) of the 30 days'' leads who are customers now',
     cost_per_mql = '30 days'' spend ÷ MQLs; NULL without spend or MQLs',
     avg_touchpoints_to_conversion = 'Mean touches before sign-up of the 30 days'' new customers',
-    website_conversion_rate = '30 days'' new customers ÷ website sessions × 100',
+    website_conversion_rate = '30 days'' new customers ÷ website sessions',
     customer_acquisition_cost = '30 days'' spend ÷ new customers (CAC); NULL without spend or new customers',
-    email_open_rate = '% of the 30 days'' delivered emails opened',
-    email_click_rate = '% of the 30 days'' delivered emails clicked'
+    email_open_rate = 'Share (0-1) of the 30 days'' delivered emails opened by the day',
+    email_click_rate = 'Share (0-1) of the 30 days'' delivered emails clicked by the day',
+    lifetime_value_cac_ratio = 'marts.revenue_monthly.ltv of the month ÷ customer_acquisition_cost; NULL without either'
   )
 );
 
@@ -254,14 +260,19 @@ SELECT
   /* trailing 30 days */
   spend_30d::NUMERIC(18, 2) AS ad_spend_30d,
   new_customers_30d::INT AS new_customers_30d,
-  ROUND(100 * (12 * new_mrr_30d - spend_30d) / NULLIF(spend_30d, 0), 2)::NUMERIC(14, 2) AS overall_roi,
-  ROUND(@pct(converted_30d, leads_30d), 2)::NUMERIC(5, 2) AS lead_conversion_rate,
+  ROUND((12 * new_mrr_30d - spend_30d) / NULLIF(spend_30d, 0), 4)::NUMERIC(18, 4) AS overall_roi,
+  @ratio_of(converted_30d, leads_30d)::NUMERIC(5, 4) AS lead_conversion_rate,
   ROUND(spend_30d / NULLIF(mqls_30d, 0) / (CASE WHEN spend_30d > 0 THEN 1 END), 2)::NUMERIC(18, 2) AS cost_per_mql,
   ROUND(touches_30d::NUMERIC / NULLIF(new_customers_30d, 0), 2)::NUMERIC(10, 2) AS avg_touchpoints_to_conversion,
-  ROUND(@pct(new_customers_30d, sessions_30d), 2)::NUMERIC(7, 2) AS website_conversion_rate,
+  @ratio_of(new_customers_30d, sessions_30d)::NUMERIC(10, 4) AS website_conversion_rate,
   ROUND(spend_30d / NULLIF(new_customers_30d, 0) / (CASE WHEN spend_30d > 0 THEN 1 END), 2)::NUMERIC(18, 2)
     AS customer_acquisition_cost,
-  ROUND(@pct(opened_30d, delivered_30d), 2)::NUMERIC(5, 2) AS email_open_rate,
-  ROUND(@pct(clicked_30d, delivered_30d), 2)::NUMERIC(5, 2) AS email_click_rate
+  @ratio_of(opened_30d, delivered_30d)::NUMERIC(5, 4) AS email_open_rate,
+  @ratio_of(clicked_30d, delivered_30d)::NUMERIC(5, 4) AS email_click_rate,
+  ROUND(
+    rm.ltv / NULLIF(spend_30d / NULLIF(new_customers_30d, 0) / (CASE WHEN spend_30d > 0 THEN 1 END), 0), 4
+  )::NUMERIC(14, 4) AS lifetime_value_cac_ratio
 FROM rolled
-WHERE metric_date BETWEEN @start_ds AND @end_ds
+LEFT JOIN (SELECT month_start, ltv FROM marts.revenue_monthly) AS rm
+  ON rm.month_start = DATE_TRUNC('month', rolled.metric_date)::DATE
+WHERE rolled.metric_date BETWEEN @start_ds AND @end_ds
