@@ -68,7 +68,7 @@ SELECT
   r.owner_id::TEXT AS owner_id,
   /* attributes */
   r.email::TEXT AS email,
-  TRIM(COALESCE(r.first_name, '') || ' ' || COALESCE(r.last_name, ''))::TEXT AS full_name,
+  NULLIF(TRIM(COALESCE(r.first_name, '') || ' ' || COALESCE(r.last_name, '')), '')::TEXT AS full_name,
   r.job_title::TEXT AS job_title,
   @crm_seniority(r.job_title)::TEXT AS seniority,
   (CASE
