@@ -120,7 +120,9 @@ def cmd_demo(args) -> None:
     print(report.format_counts(rows))
     if not all(r.matches for r in rows):
         raise EltError("staging row counts differ from the app database for the tables marked NO above")
-    say(f"done: raw data in raw_<source>.*, models in staging.* on {wh.warehouse.redacted}")
+    print(report.format_layers(report.layer_counts(wh)))
+    say(f"done: raw data in raw_<source>.*, models in staging, intermediate, entity, crm, marts and metrics "
+        f"on {wh.warehouse.redacted}")
 
 
 def cmd_airflow(args) -> None:

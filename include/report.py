@@ -1,4 +1,5 @@
-"""What was loaded and built: per-table counts across source, raw and staging, and raw freshness."""
+"""What was loaded and built: per-table counts across source, raw and staging, the models built per
+layer, and raw freshness."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,6 +46,26 @@ def table_counts(wh: Warehouse) -> list[TableCounts]:
                     (_count(dw, f"raw_{source}", table, "WHERE cardinality(_flags) > 0") or 0) if api else 0,
                     _count(dw, "staging", f"stg_{source}__{table}")))
     return rows
+
+
+MODEL_LAYERS = ("staging", "intermediate", "entity", "crm", "marts", "metrics")
+
+
+def layer_counts(wh: Warehouse) -> list[tuple[str, int, int]]:
+    """(layer schema, models in it, rows over all of them) for each SQLMesh layer, in build order."""
+    out = []
+    with connect(wh.warehouse) as dw:
+        for layer in MODEL_LAYERS:
+            names = [n for (n,) in dw.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (layer,))]
+            out.append((layer, len(names), sum(_count(dw, layer, n) or 0 for n in names)))
+    return out
+
+
+def format_layers(rows: list[tuple[str, int, int]]) -> str:
+    lines = [f"{'layer':<16}{'models':>8}{'rows':>12}"]
+    lines += [f"{layer:<16}{models:>8}{rows:>12,}" for layer, models, rows in rows]
+    return "\n".join(lines)
 
 
 def freshness(wh: Warehouse) -> list[tuple[str, datetime | None, datetime | None]]:
