@@ -74,20 +74,23 @@ MODEL (
   )
 );
 
-WITH days AS (
+WITH first_day AS (
+  SELECT
+    LEAST(
+      (SELECT MIN(activity_date) FROM entity.entity_users_daily),
+      (SELECT MIN(activity_date) FROM entity.entity_devices_daily)
+    ) AS first_activity_date
+), days AS (
   SELECT
     s.series_day::DATE AS kpi_date
   FROM GENERATE_SERIES(
-    GREATEST(
-      @start_ds::DATE,
-      LEAST(
-        (SELECT MIN(activity_date) FROM entity.entity_users_daily),
-        (SELECT MIN(activity_date) FROM entity.entity_devices_daily)
-      )
-    ),
+    GREATEST(@start_ds::DATE, (SELECT first_activity_date FROM first_day)),
     LEAST(@end_ds::DATE, @execution_ds::DATE),
     INTERVAL '1 day'
   ) AS s(series_day)
+  /* no rows at all before the warehouse has seen any activity */
+  WHERE
+    (SELECT first_activity_date FROM first_day) IS NOT NULL
 ), customer_days AS (
   /* each customer's version in force at the end of the day (today: the current version) */
   SELECT

@@ -74,6 +74,9 @@ WITH first_day AS (
     LEAST(@end_ds::DATE, @execution_ds::DATE),
     INTERVAL '1 day'
   ) AS s(series_day)
+  /* no rows at all before the warehouse has seen any activity */
+  WHERE
+    (SELECT first_activity_date FROM first_day) IS NOT NULL
 ), user_windows AS (
   /* each user active in the 30 days ending on each day of the range */
   SELECT
