@@ -153,17 +153,29 @@ WITH bounds AS (
     (s.created_at AT TIME ZONE 'UTC')::DATE AS send_date
   FROM staging.stg_iterable__email_sends AS s
   WHERE (s.created_at AT TIME ZONE 'UTC')::DATE BETWEEN @start_ds::DATE - 29 AND @end_ds
+), outcomes AS (
+  /* The first bounce, open and click of each message (they all follow its send). */
+  SELECT message_id, MIN(at_date) FILTER (WHERE kind = 'bounce') AS bounced_on,
+    MIN(at_date) FILTER (WHERE kind = 'open') AS opened_on, MIN(at_date) FILTER (WHERE kind = 'click') AS clicked_on
+  FROM (
+    SELECT message_id, 'bounce' AS kind, (created_at AT TIME ZONE 'UTC')::DATE AS at_date
+    FROM staging.stg_iterable__email_bounces
+    WHERE (created_at AT TIME ZONE 'UTC')::DATE >= @start_ds::DATE - 29
+    UNION ALL
+    SELECT message_id, 'open', (created_at AT TIME ZONE 'UTC')::DATE
+    FROM staging.stg_iterable__email_opens
+    WHERE (created_at AT TIME ZONE 'UTC')::DATE >= @start_ds::DATE - 29
+    UNION ALL
+    SELECT message_id, 'click', (created_at AT TIME ZONE 'UTC')::DATE
+    FROM staging.stg_iterable__email_clicks
+    WHERE (created_at AT TIME ZONE 'UTC')::DATE >= @start_ds::DATE - 29
+  ) AS events
+  GROUP BY 1
 ), email_events AS (
-  SELECT
-    s.send_date,
-    s.message_id,
-    (SELECT MIN((b.created_at AT TIME ZONE 'UTC')::DATE) FROM staging.stg_iterable__email_bounces AS b
-     WHERE b.message_id = s.message_id) AS bounced_on,
-    (SELECT MIN((o.created_at AT TIME ZONE 'UTC')::DATE) FROM staging.stg_iterable__email_opens AS o
-     WHERE o.message_id = s.message_id) AS opened_on,
-    (SELECT MIN((c.created_at AT TIME ZONE 'UTC')::DATE) FROM staging.stg_iterable__email_clicks AS c
-     WHERE c.message_id = s.message_id) AS clicked_on
+  SELECT s.send_date, s.message_id, o.bounced_on, o.opened_on, o.clicked_on
   FROM sends AS s
+  LEFT JOIN outcomes AS o
+    ON o.message_id = s.message_id
 ), email_daily AS (
   /* As seen at the end of each metric day: the emails sent that day, and the outcomes of the
      emails of the trailing 30 days known by then. */

@@ -176,18 +176,25 @@ WITH deals AS (
   SELECT stripe_customer_id, hubspot_owner_id AS owner_id
   FROM intermediate.int_customers__core
   WHERE stripe_customer_id IS NOT NULL AND hubspot_owner_id IS NOT NULL
+), renewal_events AS (
+  /* A renewal is a subscription_cycle invoice; a non-renewal, a subscription that ended. */
+  SELECT rc.owner_id, i.created_at AS happened_at, 1 AS renewed, 0 AS ended
+  FROM staging.stg_stripe__invoices AS i
+  JOIN rep_customers AS rc
+    ON rc.stripe_customer_id = i.customer_id
+  WHERE i.billing_reason = 'subscription_cycle' AND i.created_at >= (@start_ds::DATE - 91)::TIMESTAMP AT TIME ZONE 'UTC'
+  UNION ALL
+  SELECT rc.owner_id, sb.ended_at, 0, 1
+  FROM staging.stg_stripe__subscriptions AS sb
+  JOIN rep_customers AS rc
+    ON rc.stripe_customer_id = sb.customer_id
+  WHERE sb.ended_at >= (@start_ds::DATE - 91)::TIMESTAMP AT TIME ZONE 'UTC'
 ), renewals AS (
-  SELECT
-    s.metric_date,
-    s.owner_id,
-    (SELECT COUNT(*) FROM staging.stg_stripe__invoices AS i
-     JOIN rep_customers AS rc ON rc.stripe_customer_id = i.customer_id AND rc.owner_id = s.owner_id
-     WHERE i.billing_reason = 'subscription_cycle' AND i.created_at < s.as_of
-       AND i.created_at > s.as_of - INTERVAL '90 days') AS renewed,
-    (SELECT COUNT(*) FROM staging.stg_stripe__subscriptions AS sb
-     JOIN rep_customers AS rc ON rc.stripe_customer_id = sb.customer_id AND rc.owner_id = s.owner_id
-     WHERE sb.ended_at < s.as_of AND sb.ended_at > s.as_of - INTERVAL '90 days') AS ended
+  SELECT s.metric_date, s.owner_id, SUM(e.renewed) AS renewed, SUM(e.ended) AS ended
   FROM spine AS s
+  JOIN renewal_events AS e
+    ON e.owner_id = s.owner_id AND e.happened_at < s.as_of AND e.happened_at > s.as_of - INTERVAL '90 days'
+  GROUP BY 1, 2
 ), quotas AS (
   SELECT owner_id, quota_month, quota_amount FROM crm.sales_quotas
 )

@@ -1,0 +1,197 @@
+"""The metrics layer against a real built warehouse: the simulator writes two days of business, the
+real mock server serves it, every source is extracted into a fresh warehouse and the platform's
+own transform (include.transform.runner.run: plan, then run) builds every layer. Then the same
+quantity must be the same number everywhere it appears:
+  * total MRR: entity_customers, marts.executive_customer_health_kpis (today),
+    metrics_customer_success (today's snapshot), metrics_company_overview (today) and
+    metrics_unified_domains (current_mrr summed over customers, today);
+  * DAU per day: entity_users_daily, marts.product_engagement_daily, metrics_product_analytics,
+    metrics_unified_domains (product / daily_active_users) and metrics_company_overview;
+  * every catalogued metric of metrics_unified_domains is a column of its domain model and has the
+    tier METRICS gives it, and metrics_api carries the same values;
+and the four example queries of the metrics layer guide (seed 001) run as written (schema prefix
+`metrics.` added) and return rows."""
+from __future__ import annotations
+
+import importlib.util
+import secrets
+from decimal import Decimal
+
+import pytest
+
+from include.paths import SQLMESH_DIR
+from include.simulation import simulate
+from include.sources import registry
+from include.sources.api_extract import extract_entity, load_manifest
+from include.sources.app.extract import extract_table
+from include.sources.credentials import auth_spec, client_for
+from include.warehouse.connect import connect
+
+pytestmark = pytest.mark.slow
+
+# The seed's example queries, as they run against our schema (only `metrics.` added).
+EXAMPLE_QUERIES = {
+    "basic_query": """
+SELECT
+    metric_date,
+    customer_name,
+    customer_health_score
+FROM metrics.metrics_customer_success
+WHERE metric_date = CURRENT_DATE
+ORDER BY customer_health_score ASC
+LIMIT 10""",
+    "domain_overview": """
+SELECT
+    domain,
+    metric_name,
+    AVG(metric_value) as avg_value,
+    COUNT(DISTINCT entity_id) as entity_count
+FROM metrics.metrics_unified_domains
+WHERE metric_date = CURRENT_DATE
+  AND importance_tier = 'tier_1'
+GROUP BY domain, metric_name
+ORDER BY domain, avg_value DESC""",
+    "time_series": """
+SELECT
+    metric_date,
+    SUM(CASE WHEN metric_name = 'daily_active_users' THEN metric_value END) as dau,
+    SUM(CASE WHEN metric_name = 'monthly_active_users' THEN metric_value END) as mau,
+    SUM(CASE WHEN metric_name = 'dau_mau_ratio' THEN metric_value END) as stickiness
+FROM metrics.metrics_unified_domains
+WHERE domain = 'product'
+  AND metric_date >= CURRENT_DATE - 30
+GROUP BY metric_date
+ORDER BY metric_date""",
+    "cross_domain": """
+WITH metrics AS (
+    SELECT
+        entity_id as customer_id,
+        MAX(CASE WHEN metric_name = 'customer_health_score' THEN metric_value END) as health_score,
+        MAX(CASE WHEN metric_name = 'monthly_active_users' THEN metric_value END) as mau,
+        MAX(CASE WHEN metric_name = 'current_mrr' THEN metric_value END) as mrr
+    FROM metrics.metrics_unified_domains
+    WHERE domain = 'customer_success'
+      AND metric_date = CURRENT_DATE
+    GROUP BY entity_id
+)
+SELECT
+    CASE
+        WHEN health_score >= 80 THEN 'Healthy'
+        WHEN health_score >= 60 THEN 'Stable'
+        ELSE 'At Risk'
+    END as health_category,
+    COUNT(*) as customer_count,
+    SUM(mrr) as total_mrr,
+    AVG(mau) as avg_mau
+FROM metrics
+GROUP BY health_category""",
+}
+
+
+def q(url, sql, args=()):
+    with connect(url) as conn:
+        conn.execute("SET TIME ZONE 'UTC'")  # CURRENT_DATE is the UTC day, as metric_date is
+        return conn.execute(sql, args).fetchall()
+
+
+def load_catalogue() -> dict:
+    """METRICS from sqlmesh/macros/metrics_rules.py, the one place the tiers are defined."""
+    spec = importlib.util.spec_from_file_location("metrics_rules", SQLMESH_DIR / "macros" / "metrics_rules.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.METRICS
+
+
+def build_warehouse(fresh_db, mock_sources):
+    from include.transform.runner import run
+
+    app, wh = fresh_db("app"), fresh_db("wh")
+    simulate(app.url, days=2)
+    for table in registry.raw_tables("app"):
+        extract_table(app, wh, table)
+    base_url = mock_sources(app.url)
+    for source in (s for s in registry.available() if registry.is_api(s)):
+        manifest = load_manifest(source)
+        for entity in manifest.entities:
+            client = client_for(source, base_url, auth_spec(source).get("key_prefix", "") + secrets.token_hex(16))
+            client.backoff_seconds = 0.01
+            extract_entity(manifest, entity.name, client, wh)
+    run(wh)  # the platform's transform: plan (code to prod), then run every model up to now
+    return wh
+
+
+def test_metrics_agree_with_the_layers_below(fresh_db, mock_sources):
+    wh = build_warehouse(fresh_db, mock_sources)
+    today = "(now() AT TIME ZONE 'UTC')::DATE"
+
+    # -- total MRR -------------------------------------------------------------------------------
+    (entity_mrr, customers), = q(wh, "SELECT sum(monthly_recurring_revenue), count(*) FROM entity.entity_customers")
+    assert customers > 0 and entity_mrr > 0, "the simulated business bills something"
+    (exec_mrr,), = q(wh, f"SELECT total_mrr FROM marts.executive_customer_health_kpis WHERE kpi_date = {today}")
+    (cs_mrr, cs_rows), = q(wh, f"SELECT sum(current_mrr), count(*) FROM metrics.metrics_customer_success "
+                               f"WHERE metric_date = {today}")
+    (overview_mrr,), = q(wh, f"SELECT total_mrr FROM metrics.metrics_company_overview WHERE metric_date = {today}")
+    (unified_mrr,), = q(wh, "SELECT sum(metric_value) FROM metrics.metrics_unified_domains WHERE domain = "
+                            f"'customer_success' AND metric_name = 'current_mrr' AND metric_date = {today}")
+    assert cs_rows == customers, "today's snapshot has every customer"
+    assert exec_mrr == entity_mrr, f"executive KPIs MRR {exec_mrr} != entity_customers {entity_mrr}"
+    assert cs_mrr == entity_mrr, f"metrics_customer_success MRR {cs_mrr} != {entity_mrr}"
+    assert overview_mrr == entity_mrr, f"metrics_company_overview MRR {overview_mrr} != {entity_mrr}"
+    assert Decimal(unified_mrr) == entity_mrr, f"unified current_mrr {unified_mrr} != {entity_mrr}"
+    (api_mrr,), = q(wh, "SELECT sum(metric_value) FROM metrics.metrics_api WHERE domain = 'customer_success' "
+                        f"AND metric_name = 'current_mrr' AND metric_date = {today}")
+    assert Decimal(api_mrr) == entity_mrr
+
+    # -- health: the snapshot is entity_customers' --------------------------------------------------
+    mismatched = q(wh, f"""SELECT c.customer_key FROM entity.entity_customers AS c
+        JOIN metrics.metrics_customer_success AS m ON m.customer_key = c.customer_key AND m.metric_date = {today}
+        WHERE m.customer_health_score <> c.customer_health_score OR m.churn_risk_score <> c.churn_risk_score""")
+    assert not mismatched
+
+    # -- DAU per day -----------------------------------------------------------------------------
+    rows = q(wh, """
+        SELECT d.activity_date, d.users, e.dau, p.daily_active_users, u.metric_value, o.daily_active_users
+        FROM (SELECT activity_date, count(DISTINCT user_id) AS users FROM entity.entity_users_daily GROUP BY 1) AS d
+        LEFT JOIN marts.product_engagement_daily AS e ON e.activity_date = d.activity_date
+        LEFT JOIN metrics.metrics_product_analytics AS p ON p.metric_date = d.activity_date
+        LEFT JOIN metrics.metrics_unified_domains AS u
+          ON u.metric_date = d.activity_date AND u.domain = 'product' AND u.metric_name = 'daily_active_users'
+        LEFT JOIN metrics.metrics_company_overview AS o ON o.metric_date = d.activity_date
+        ORDER BY 1""")
+    assert rows, "the simulated users were active"
+    for day, users, mart, product, unified, overview in rows:
+        assert users == mart == product == unified == overview, (day, users, mart, product, unified, overview)
+    (mau_mart, mau_metrics), = q(wh, f"""SELECT e.mau, p.monthly_active_users FROM marts.product_engagement_daily AS e
+        JOIN metrics.metrics_product_analytics AS p ON p.metric_date = e.activity_date WHERE e.activity_date = {today}""")
+    assert mau_mart == mau_metrics
+
+    # -- the catalogue: names, tiers, one value per metric --------------------------------------------
+    METRICS = load_catalogue()
+
+    for domain, (model, _entity, metrics) in METRICS.items():
+        schema, table = model.split(".")
+        columns = {c for c, in q(wh, "SELECT column_name FROM information_schema.columns "
+                                     "WHERE table_schema = %s AND table_name = %s", (schema, table))}
+        assert set(metrics) <= columns, f"{domain}: {set(metrics) - columns} are not columns of {model}"
+        tiers = dict(q(wh, "SELECT DISTINCT metric_name, importance_tier FROM metrics.metrics_unified_domains "
+                           "WHERE domain = %s", (domain,)))
+        assert tiers, f"{domain} publishes no metric"
+        assert all(metrics[name] == tier for name, tier in tiers.items()), domain
+    # sales reps' pipeline adds up to the CRM's open pipeline today
+    (metrics_pipeline,), = q(wh, f"SELECT sum(total_pipeline_value) FROM metrics.metrics_sales WHERE metric_date = {today}")
+    (crm_pipeline,), = q(wh, "SELECT COALESCE(sum(amount), 0) FROM crm.fact_deals WHERE deal_status = 'open' "
+                             "AND NOT is_deleted")
+    assert metrics_pipeline == crm_pipeline
+    # ad spend of the day: marketing channels = the campaign grain
+    for day, metrics_spend, campaign_spend in q(wh, """
+            SELECT m.metric_date, sum(m.total_ad_spend_active),
+                   (SELECT COALESCE(sum(spend), 0) FROM entity.entity_campaigns_daily WHERE report_date = m.metric_date)
+            FROM metrics.metrics_marketing AS m GROUP BY 1"""):
+        assert metrics_spend == campaign_spend, day
+
+    # -- the seed's four example queries ------------------------------------------------------------
+    for name, sql in EXAMPLE_QUERIES.items():
+        result = q(wh, sql)
+        assert result, f"example query {name} returns no rows"
+    (healthy_total,), = q(wh, f"SELECT sum(total_mrr) FROM ({EXAMPLE_QUERIES['cross_domain']}) AS x")
+    assert Decimal(healthy_total) == entity_mrr, "the cross-domain query's MRR adds up to the total MRR"
