@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from include.paths import REPO_ROOT
+from include.paths import REPO_ROOT, SQLMESH_DIR
 from include.sources import registry
 from include.warehouse.connect import connect
 
@@ -25,6 +25,17 @@ def elt(env, *args, timeout=900):
 def counts(url, schema_for):
     with connect(url) as conn:
         return {t: conn.execute(f"SELECT count(*) FROM {schema_for(t)}").fetchone()[0] for t in TABLES}
+
+
+def assert_every_model_built(out):
+    """The demo's layer table lists, per schema, as many built models as the project defines."""
+    defined = {}
+    for path in (SQLMESH_DIR / "models").rglob("*.sql"):
+        layer = path.relative_to(SQLMESH_DIR / "models").parts[0]
+        defined[layer] = defined.get(layer, 0) + 1
+    built = {parts[0]: int(parts[1]) for parts in (line.split() for line in out.splitlines())
+             if len(parts) == 3 and parts[0] in defined}
+    assert built == defined, (built, defined)
 
 
 FAULTS = '{"rate_limit": 0.1, "server_error": 0.05, "truncate": 0.05, "duplicate": 0.2}'
@@ -50,6 +61,7 @@ def test_demo_twice_with_faulty_apis_matches_the_sources_and_adds_no_duplicates(
     for source in registry.available():
         assert f"DAG el__{source} succeeded" in first
     assert "DAG transform succeeded" in first
+    assert_every_model_built(first)
     wh_url, app_url = env["ELT_WAREHOUSE_URL"], env["ELT_APP_DB_URL"]
     app = counts(app_url, lambda t: f"public.{t}")
     assert all(app.values()), app
