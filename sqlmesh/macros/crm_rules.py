@@ -94,17 +94,17 @@ def crm_inactive_after_days(evaluator):
 
 
 def _elapsed(start, end, seconds: int) -> str:
-    return (f"ROUND(CASE WHEN ({end}) >= ({start}) THEN EXTRACT(EPOCH FROM ({end}) - ({start})) / {seconds} "
-            f"WHEN ({end}) < ({start}) THEN 0 END, 2)")
+    return (f"(CASE WHEN ({end}) >= ({start}) THEN EXTRACT(EPOCH FROM ({end}) - ({start})) / {seconds} "
+            f"WHEN ({end}) < ({start}) THEN 0 END)")
 
 
 @macro()
 def crm_days_between(evaluator, start, end):
-    """Days from start to end, 2 decimals; 0 if end is before start; NULL if either is NULL."""
+    """Days from start to end (fractional, unrounded); 0 if end is before start; NULL if either is NULL."""
     return _elapsed(start, end, 86400)
 
 
 @macro()
 def crm_hours_between(evaluator, start, end):
-    """Hours from start to end, 2 decimals; 0 if end is before start; NULL if either is NULL."""
+    """Hours from start to end (fractional, unrounded); 0 if end is before start; NULL if either is NULL."""
     return _elapsed(start, end, 3600)

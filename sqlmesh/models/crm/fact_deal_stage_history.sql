@@ -110,7 +110,7 @@ SELECT
   amount::NUMERIC(18, 2) AS amount,
   ROUND(amount * win_probability, 2)::NUMERIC(18, 2) AS weighted_amount,
   (CASE WHEN NOT is_closed_stage THEN
-    @crm_days_between(entered_at, COALESCE(next_entered_at, @execution_ts::TIMESTAMP AT TIME ZONE 'UTC'))
+    ROUND(@crm_days_between(entered_at, COALESCE(next_entered_at, @execution_ts::TIMESTAMP AT TIME ZONE 'UTC')), 2)
   END)::NUMERIC(10, 2) AS days_in_stage,
   /* validity */
   entered_at::TIMESTAMPTZ AS valid_from,

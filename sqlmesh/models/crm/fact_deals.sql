@@ -110,9 +110,9 @@ SELECT
   probability::NUMERIC(3, 2) AS win_probability,
   ROUND(amount * probability, 2)::NUMERIC(18, 2) AS weighted_amount,
   GREATEST(stages_entered - 1, 0)::INT AS stage_changes,
-  @crm_days_between(created_at, COALESCE(closed_ts, now_ts))::NUMERIC(10, 2)
+  ROUND(@crm_days_between(created_at, COALESCE(closed_ts, now_ts)), 2)::NUMERIC(10, 2)
     AS days_in_pipeline,
-  @crm_days_between(current_stage_entered_at, COALESCE(closed_ts, now_ts))::NUMERIC(10, 2)
+  ROUND(@crm_days_between(current_stage_entered_at, COALESCE(closed_ts, now_ts)), 2)::NUMERIC(10, 2)
     AS days_in_current_stage,
   /* timestamps */
   current_stage_entered_at::TIMESTAMPTZ AS stage_entered_at,

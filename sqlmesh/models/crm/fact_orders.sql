@@ -97,7 +97,7 @@ SELECT
   tax_amount::NUMERIC(18, 2) AS tax_amount,
   ROUND(100 * tax_amount / NULLIF(amount, 0), 2)::NUMERIC(5, 2) AS tax_rate,
   mrr::NUMERIC(18, 2) AS mrr,
-  @crm_days_between(created_at, delivered)::NUMERIC(10, 2) AS days_to_delivery,
+  ROUND(@crm_days_between(created_at, delivered), 2)::NUMERIC(10, 2) AS days_to_delivery,
   /* timestamps */
   created_at::TIMESTAMPTZ AS ordered_at,
   (created_at AT TIME ZONE 'UTC')::DATE AS order_date,

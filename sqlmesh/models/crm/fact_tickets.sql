@@ -97,9 +97,9 @@ SELECT
   closed::BOOLEAN AS is_closed,
   is_deleted::BOOLEAN AS is_deleted,
   /* measures */
-  reply_hours::NUMERIC(10, 2) AS first_reply_hours,
-  close_hours::NUMERIC(10, 2) AS resolution_hours,
-  COALESCE(close_hours, open_hours)::NUMERIC(10, 2) AS age_hours,
+  ROUND(reply_hours, 2)::NUMERIC(10, 2) AS first_reply_hours,
+  ROUND(close_hours, 2)::NUMERIC(10, 2) AS resolution_hours,
+  ROUND(COALESCE(close_hours, open_hours), 2)::NUMERIC(10, 2) AS age_hours,
   reply_target::INT AS first_reply_target_hours,
   resolve_target::INT AS resolution_target_hours,
   reply_met::BOOLEAN AS first_reply_sla_met,

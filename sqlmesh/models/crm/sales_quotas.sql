@@ -7,7 +7,9 @@
    reps 0-39 (seed scale's 40 reps; small scale uses reps 0-2) for every month of 2023-2027.
    Quota per rep per month: 90,000 (2023), 100,000 (2024), 115,000 (2025), 130,000 (2026),
    150,000 (2027), × 1.2 in quarter-end months (March, June, September, December).
-   To regenerate it, or to extend it past 2027, rerun that rule (the model's README section). */
+   To extend it (past 2027, or for more reps), regenerate the CSV with that rule:
+     from include.simulation.sources.hubspot import hs_id
+     owner_id = hs_id('owners', 'sales', n)   -- n = 0, 1, 2 ... */
 MODEL (
   name crm.sales_quotas,
   kind SEED (
