@@ -1,12 +1,19 @@
 /* One row per customer per calendar month (UTC) in which the customer started or ended with MRR:
    its MRR at the end of the previous month (starting_mrr) and at the end of this month
-   (ending_mrr), and the month's MRR movement. Month-end MRR is the customer's MRR in
-   entity.entity_customers_history in the version valid at the end of the month (the instant the
-   next month starts); for the current month, the customer's current version, so ending_mrr of
-   the current month sums to SUM(entity.entity_customers.monthly_recurring_revenue). A customer
-   with no version yet at a month end has 0 MRR then. Months run from the first month any version
-   starts in (versions present at the first build, valid from 1970, count from that month) to the
-   month of the build; months that start and end without MRR are left out.
+   (ending_mrr), and the month's MRR movement. Month-end MRR of every completed month is rebuilt
+   from the billing record: the sum of the customer's subscriptions' MRR at that month end in
+   intermediate.int_subscriptions__monthly_mrr (DESIGN.md §8 as of the month end: invoice lines,
+   trials, cancellations, coupons), so a warehouse built after the fact still sees past churn,
+   expansion and cancelled customers. The current month (the month of the build) ends at MRR now,
+   entity.entity_customers.monthly_recurring_revenue, so ending_mrr of the current month sums to
+   SUM(entity.entity_customers.monthly_recurring_revenue) to the cent. A customer with no counted
+   subscription at a month end has 0 MRR then. Months run from the first month that ends with
+   MRR in the billing record to the month of the build; a customer's months start at its first
+   month with MRR; months that start and end without MRR are left out.
+     plan           the customer's tier at the month end: for completed months the catalog key of
+                    the billed plan (its highest-MRR subscription's highest-MRR item), for the
+                    current month entity_customers.plan; a month ending without MRR keeps the
+                    previous month's
      movement_type  @mrr_movement_type (macros/revenue_rules.py, DESIGN.md §8 order): new (first
                     month ever ending with MRR), reactivation (ending with MRR after a month that
                     ended without, having had MRR before), churn (MRR went to zero), expansion (up),
@@ -40,7 +47,7 @@ MODEL (
   column_descriptions (
     customer_key = 'The customer (entity_customers.customer_key)',
     month_start = 'First day of the calendar month (UTC)',
-    plan = 'The customer''s tier in the version valid at the end of the month',
+    plan = 'The customer''s tier at the month end: billed plan for completed months, entity_customers.plan for the current month',
     movement_type = 'new, reactivation, churn, expansion, contraction or unchanged (@mrr_movement_type, DESIGN.md §8)',
     starting_mrr = 'MRR at the end of the previous month (0 if none), currency units',
     ending_mrr = 'MRR at the end of this month; for the current month, MRR now',
@@ -57,49 +64,62 @@ MODEL (
   )
 );
 
-WITH history AS (
+WITH bounds AS (
+  SELECT DATE_TRUNC('month', @execution_ts::TIMESTAMP)::DATE AS current_month
+), subscription_months AS (
+  /* Completed months from the billing record; the highest-MRR subscription names the plan. */
   SELECT
-    customer_key,
-    plan,
-    monthly_recurring_revenue,
-    /* Nothing is known past the build: a window reaching beyond it ends at it. */
-    LEAST(valid_from AT TIME ZONE 'UTC', @execution_ts::TIMESTAMP) AS valid_from,
-    (CASE WHEN valid_to IS NOT NULL THEN LEAST(valid_to AT TIME ZONE 'UTC', @execution_ts::TIMESTAMP) END) AS valid_to
-  FROM entity.entity_customers_history
-), bounds AS (
-  SELECT
-    COALESCE(
-      DATE_TRUNC('month', MIN(valid_from) FILTER (WHERE valid_from > '1970-01-01 00:00:00'::TIMESTAMP)),
-      DATE_TRUNC('month', @execution_ts::TIMESTAMP)
-    ) AS first_month,
-    DATE_TRUNC('month', @execution_ts::TIMESTAMP) AS current_month
-  FROM history
-), version_months AS (
-  /* Each version holds at the end of the months m with valid_from < m + 1 month <= valid_to:
-     from its valid_from's month to the month before its valid_to's month (open: to now). */
-  SELECT
-    h.customer_key,
-    h.plan,
-    h.monthly_recurring_revenue AS mrr,
-    m.month_start::DATE AS month_start
-  FROM history AS h
+    m.customer_key,
+    m.month_start,
+    m.mrr,
+    m.plan,
+    ROW_NUMBER() OVER (
+      PARTITION BY m.customer_key, m.month_start ORDER BY m.mrr DESC, m.gross_mrr DESC, m.subscription_id
+    ) AS subscription_rank
+  FROM intermediate.int_subscriptions__monthly_mrr AS m
   CROSS JOIN bounds AS b
-  CROSS JOIN LATERAL GENERATE_SERIES(
-    GREATEST(DATE_TRUNC('month', h.valid_from), b.first_month),
-    LEAST(COALESCE(DATE_TRUNC('month', h.valid_to) - INTERVAL '1 month', b.current_month), b.current_month),
-    INTERVAL '1 month'
-  ) AS m(month_start)
-), sequenced AS (
+  WHERE m.month_start < b.current_month
+), month_end_mrr AS (
   SELECT
     customer_key,
     month_start,
-    plan,
-    mrr AS ending_mrr,
-    /* Months of a customer are contiguous from its first version on: LAG is the previous month. */
-    COALESCE(LAG(mrr) OVER w, 0) AS starting_mrr,
-    COALESCE(BOOL_OR(mrr > 0) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), FALSE) AS had_mrr_before
-  FROM version_months
-  WINDOW w AS (PARTITION BY customer_key ORDER BY month_start)
+    SUM(mrr) AS mrr,
+    MIN(plan) FILTER (WHERE subscription_rank = 1) AS plan
+  FROM subscription_months
+  GROUP BY customer_key, month_start
+  UNION ALL
+  /* The current month: MRR now. */
+  SELECT
+    c.customer_key,
+    b.current_month AS month_start,
+    c.monthly_recurring_revenue AS mrr,
+    c.plan
+  FROM entity.entity_customers AS c
+  CROSS JOIN bounds AS b
+  WHERE c.monthly_recurring_revenue > 0
+), customer_months AS (
+  /* Every month of a customer from its first month ending with MRR to the current month, so the
+     previous row is the previous month. */
+  SELECT
+    f.customer_key,
+    m.month_start::DATE AS month_start
+  FROM (
+    SELECT customer_key, MIN(month_start) AS first_month FROM month_end_mrr WHERE mrr > 0 GROUP BY customer_key
+  ) AS f
+  CROSS JOIN bounds AS b
+  CROSS JOIN LATERAL GENERATE_SERIES(f.first_month, b.current_month, INTERVAL '1 month') AS m(month_start)
+), sequenced AS (
+  SELECT
+    k.customer_key,
+    k.month_start,
+    COALESCE(e.plan, LAG(e.plan) OVER w) AS plan,
+    COALESCE(e.mrr, 0) AS ending_mrr,
+    COALESCE(LAG(e.mrr) OVER w, 0) AS starting_mrr,
+    COALESCE(BOOL_OR(e.mrr > 0) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), FALSE) AS had_mrr_before
+  FROM customer_months AS k
+  LEFT JOIN month_end_mrr AS e
+    ON e.customer_key = k.customer_key AND e.month_start = k.month_start
+  WINDOW w AS (PARTITION BY k.customer_key ORDER BY k.month_start)
 ), classified AS (
   SELECT
     *,
@@ -117,7 +137,7 @@ SELECT
   (c.starting_mrr > 0)::BOOLEAN AS is_active_at_start,
   (c.ending_mrr > 0)::BOOLEAN AS is_active_at_end,
   c.had_mrr_before::BOOLEAN AS had_mrr_before,
-  (c.month_start = b.current_month::DATE)::BOOLEAN AS is_current_month,
+  (c.month_start = b.current_month)::BOOLEAN AS is_current_month,
   /* measures */
   c.starting_mrr::NUMERIC(18, 2) AS starting_mrr,
   c.ending_mrr::NUMERIC(18, 2) AS ending_mrr,
