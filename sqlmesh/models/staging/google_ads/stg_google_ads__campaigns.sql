@@ -3,7 +3,12 @@
    start and stop. Budgets are in currency units (micros / 10^6). */
 MODEL (
   name staging.stg_google_ads__campaigns,
-  kind FULL,
+  /* Each run merges the latest version of every key in the batches raw received since the
+     last run: the table equals the latest version of every key, without re-reading raw's
+     whole history. */
+  kind INCREMENTAL_BY_UNIQUE_KEY (
+    unique_key campaign_id
+  ),
   grain campaign_id,
   audits (
     unique_values(columns := (campaign_id)),
@@ -21,7 +26,12 @@ MODEL (
 );
 
 WITH clean AS (
-  SELECT * FROM raw_google_ads.campaigns WHERE CARDINALITY(_flags) = 0
+  SELECT * FROM raw_google_ads.campaigns
+  WHERE
+    CARDINALITY(_flags) = 0
+    /* Only batches newer than the newest one merged: a table's batches never overlap (its el DAG
+       runs one at a time), so they commit in _extracted_at order. */
+    AND _extracted_at > COALESCE((SELECT MAX(_loaded_at) FROM @this_model), '-infinity'::TIMESTAMPTZ)
 ), latest AS (
   @deduplicate(clean, [id], ['_extracted_at DESC', 'cursor_at DESC NULLS LAST'])
 )
@@ -40,4 +50,9 @@ SELECT
   ((payload -> 'campaignBudget' ->> 'amountMicros')::NUMERIC / 1000000)::NUMERIC(18, 6) AS daily_budget,
   (payload -> 'campaign' ->> 'resourceName')::TEXT AS resource_name,
   _extracted_at::TIMESTAMPTZ AS _loaded_at
-FROM latest
+FROM latest;
+
+-- The merge looks each key up and each run reads the newest _loaded_at: index both once, when the
+-- physical table is created.
+@IF(@runtime_stage = 'creating', CREATE INDEX ON @this_model USING btree (campaign_id));
+@IF(@runtime_stage = 'creating', CREATE INDEX ON @this_model USING btree (_loaded_at));

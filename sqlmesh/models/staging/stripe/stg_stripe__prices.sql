@@ -2,7 +2,12 @@
    billing interval (monthly; quarterly as interval month x 3; yearly), per unit of quantity. */
 MODEL (
   name staging.stg_stripe__prices,
-  kind FULL,
+  /* Each run merges the latest version of every key in the batches raw received since the
+     last run: the table equals the latest version of every key, without re-reading raw's
+     whole history. */
+  kind INCREMENTAL_BY_UNIQUE_KEY (
+    unique_key price_id
+  ),
   grain price_id,
   audits (
     unique_values(columns := (price_id)),
@@ -21,7 +26,12 @@ MODEL (
 );
 
 WITH clean AS (
-  SELECT * FROM raw_stripe.prices WHERE CARDINALITY(_flags) = 0
+  SELECT * FROM raw_stripe.prices
+  WHERE
+    CARDINALITY(_flags) = 0
+    /* Only batches newer than the newest one merged: a table's batches never overlap (its el DAG
+       runs one at a time), so they commit in _extracted_at order. */
+    AND _extracted_at > COALESCE((SELECT MAX(_loaded_at) FROM @this_model), '-infinity'::TIMESTAMPTZ)
 ), latest AS (
   @deduplicate(clean, [id], ['_extracted_at DESC', 'cursor_at DESC NULLS LAST'])
 )
@@ -43,4 +53,9 @@ SELECT
   (payload ->> 'active')::BOOLEAN AS is_active,
   TO_TIMESTAMP((payload ->> 'created')::BIGINT)::TIMESTAMPTZ AS created_at,
   _extracted_at::TIMESTAMPTZ AS _loaded_at
-FROM latest
+FROM latest;
+
+-- The merge looks each key up and each run reads the newest _loaded_at: index both once, when the
+-- physical table is created.
+@IF(@runtime_stage = 'creating', CREATE INDEX ON @this_model USING btree (price_id));
+@IF(@runtime_stage = 'creating', CREATE INDEX ON @this_model USING btree (_loaded_at));
