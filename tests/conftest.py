@@ -38,7 +38,8 @@ def fresh_db(pg_server):
     created: list[str] = []
 
     def make(prefix: str = "t") -> PgUrl:
-        name = f"elt_test_{prefix}_{uuid.uuid4().hex[:10]}"
+        # Short: SQLMesh names unit-test fixture tables <database>__<schema>__<table>, within Postgres's 63.
+        name = f"elt_{prefix}_{uuid.uuid4().hex[:8]}"
         with connect(pg_server, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         created.append(name)

@@ -8,7 +8,7 @@ from include.paths import SQLMESH_DIR
 def test_every_sqlmesh_unit_test_passes(fresh_db):
     from include.transform.runner import context
 
-    ctx = context(fresh_db("u"))  # short: SQLMesh test table names must fit 63 characters
+    ctx = context(fresh_db("u"))
     result = ctx.test()
     declared = sum(path.read_text().count("\n  model:") for path in (SQLMESH_DIR / "tests").glob("*.yaml"))
     assert result.testsRun == declared > 0
