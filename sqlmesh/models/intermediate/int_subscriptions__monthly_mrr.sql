@@ -13,7 +13,10 @@
        (the item was removed, or changed: then a charge at the same instant sets the new state);
      - before its first line, an item held what that line credits (a credit shows what it billed
        before) or renews (a subscription_cycle invoice renews the period before it), back to the
-       subscription's creation in Stripe; an item whose first line is anything else starts there.
+       subscription's creation in Stripe; an item whose first line is anything else starts there;
+     - an item with no invoice line at all (a subscription not yet invoiced in the record) has not
+       changed since it was created: its current price × quantity (stg_stripe__subscription_items)
+       holds from its creation (not before the subscription's).
    A subscription counts at a month end (is_mrr_counted in int_subscriptions__mrr) when it had
    started and not ended by then (ended_at, else canceled_at for a canceled one), no trial was
    running (trial_end after the month end), and it is not incomplete now; items on one-time or
@@ -113,6 +116,17 @@ WITH subscriptions AS (
   WHERE q.line_number = 1
     AND (q.is_credit OR (NOT q.is_proration AND q.billing_reason = 'subscription_cycle'))
     AND s.created_at < q.period_start
+  UNION ALL
+  /* An item never invoiced has not changed since it was created (a change is a proration, a
+     renewal a period line): its current price × quantity holds from then on. */
+  SELECT
+    i.subscription_id, i.subscription_item_id, i.price_id, i.quantity, i.unit_amount,
+    GREATEST(s.created_at, COALESCE(i.created_at, s.created_at)) AS valid_from,
+    'infinity'::TIMESTAMPTZ AS valid_to
+  FROM staging.stg_stripe__subscription_items AS i
+  JOIN subscriptions AS s
+    ON s.subscription_id = i.subscription_id
+  WHERE NOT EXISTS (SELECT 1 FROM lines AS l WHERE l.subscription_item_id = i.subscription_item_id)
 ), month_ends AS (
   SELECT
     m.month_start::DATE AS month_start,
@@ -168,15 +182,23 @@ WITH subscriptions AS (
   FROM items_at
   GROUP BY subscription_id, month_start, month_end_at
 ), subscription_at AS (
-  /* The billing period current at the month end starts at the latest period-billing line. */
+  /* The billing period current at the month end starts at the latest period-billing line (for a
+     subscription never invoiced: its items' current period, once it has begun). */
   SELECT
     t.*,
     c.period_start
   FROM subscription_totals AS t
   LEFT JOIN LATERAL (
-    SELECT MAX(l.period_start) AS period_start
-    FROM lines AS l
-    WHERE l.subscription_id = t.subscription_id AND NOT l.is_proration AND l.period_start <= t.month_end_at
+    SELECT COALESCE(
+      (
+        SELECT MAX(l.period_start) FROM lines AS l
+        WHERE l.subscription_id = t.subscription_id AND NOT l.is_proration AND l.period_start <= t.month_end_at
+      ),
+      (
+        SELECT MIN(i.current_period_start) FROM staging.stg_stripe__subscription_items AS i
+        WHERE i.subscription_id = t.subscription_id AND i.current_period_start <= t.month_end_at
+      )
+    ) AS period_start
   ) AS c
     ON TRUE
 ), discounts_at AS (
