@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import pytest
 
-from include.paths import SQLMESH_DIR
+from include.paths import REPO_ROOT, SQLMESH_DIR
 from include.simulation import simulate
 from include.sources import registry
 from include.sources.api_extract import extract_entity, load_manifest
@@ -29,63 +29,18 @@ from include.warehouse.connect import connect
 
 pytestmark = pytest.mark.slow
 
-# The seed's example queries, as they run against our schema (only `metrics.` added).
-EXAMPLE_QUERIES = {
-    "basic_query": """
-SELECT
-    metric_date,
-    customer_name,
-    customer_health_score
-FROM metrics.metrics_customer_success
-WHERE metric_date = CURRENT_DATE
-ORDER BY customer_health_score ASC
-LIMIT 10""",
-    "domain_overview": """
-SELECT
-    domain,
-    metric_name,
-    AVG(metric_value) as avg_value,
-    COUNT(DISTINCT entity_id) as entity_count
-FROM metrics.metrics_unified_domains
-WHERE metric_date = CURRENT_DATE
-  AND importance_tier = 'tier_1'
-GROUP BY domain, metric_name
-ORDER BY domain, avg_value DESC""",
-    "time_series": """
-SELECT
-    metric_date,
-    SUM(CASE WHEN metric_name = 'daily_active_users' THEN metric_value END) as dau,
-    SUM(CASE WHEN metric_name = 'monthly_active_users' THEN metric_value END) as mau,
-    SUM(CASE WHEN metric_name = 'dau_mau_ratio' THEN metric_value END) as stickiness
-FROM metrics.metrics_unified_domains
-WHERE domain = 'product'
-  AND metric_date >= CURRENT_DATE - 30
-GROUP BY metric_date
-ORDER BY metric_date""",
-    "cross_domain": """
-WITH metrics AS (
-    SELECT
-        entity_id as customer_id,
-        MAX(CASE WHEN metric_name = 'customer_health_score' THEN metric_value END) as health_score,
-        MAX(CASE WHEN metric_name = 'monthly_active_users' THEN metric_value END) as mau,
-        MAX(CASE WHEN metric_name = 'current_mrr' THEN metric_value END) as mrr
-    FROM metrics.metrics_unified_domains
-    WHERE domain = 'customer_success'
-      AND metric_date = CURRENT_DATE
-    GROUP BY entity_id
-)
-SELECT
-    CASE
-        WHEN health_score >= 80 THEN 'Healthy'
-        WHEN health_score >= 60 THEN 'Stable'
-        ELSE 'At Risk'
-    END as health_category,
-    COUNT(*) as customer_count,
-    SUM(mrr) as total_mrr,
-    AVG(mau) as avg_mau
-FROM metrics
-GROUP BY health_category""",
-}
+def readme_example_queries() -> dict[str, str]:
+    """The metrics guide's four example queries (seed 001) exactly as the README gives them to users
+    (only `metrics.` added), so the README cannot drift from what runs."""
+    readme = (REPO_ROOT / "README.md").read_text()
+    block = readme.split("### Using the metrics layer", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
+    statements = [part.strip() for part in block.split(";") if part.strip()]
+    names = ["basic_query", "domain_overview", "time_series", "cross_domain"]
+    assert len(statements) == len(names), statements
+    return dict(zip(names, statements))
+
+
+EXAMPLE_QUERIES = readme_example_queries()
 
 
 def q(url, sql, args=()):
