@@ -14,17 +14,22 @@ does not pass it, so the next run reads it again.
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
 import importlib
 import json
 import logging
+import os
+import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+import psycopg
 from psycopg import sql
+from psycopg.pq import TransactionStatus
 
 from include.errors import EltError
 from include.paths import SOURCES_DIR
@@ -167,6 +172,51 @@ def inspect(entity: Entity, record: dict) -> tuple[str | None, dt.datetime | Non
     return (None if key in (None, "") else str(key)), cursor, sorted(set(flags))
 
 
+# One warehouse connection per process and warehouse, reused by the next batch: a new connection
+# is a new server backend with cold catalog caches, which at small batch sizes costs more than the
+# batch. Each batch is still its own transaction; a connection a batch failed on is closed, never
+# reused, and one the server dropped since the last batch is replaced before the batch starts. Keyed
+# by process id, so a forked child never shares its parent's socket.
+_IDLE: dict[tuple[int, str], psycopg.Connection] = {}
+_IDLE_LOCK = threading.Lock()
+
+
+def _open_batch(warehouse: PgUrl, first_sql: str, params: tuple) -> tuple[psycopg.Connection, tuple]:
+    """A connection in a new transaction and the row of the transaction's first statement."""
+    with _IDLE_LOCK:
+        conn = _IDLE.pop((os.getpid(), warehouse.url), None)
+    if conn is not None and not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE:
+        try:
+            return conn, conn.execute(first_sql, params).fetchone()
+        except psycopg.OperationalError:
+            conn.close()    # the server went away since the last batch: start over on a new connection
+        except BaseException:
+            conn.close()
+            raise
+    elif conn is not None:
+        conn.close()
+    conn = connect(warehouse)
+    try:
+        return conn, conn.execute(first_sql, params).fetchone()
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _give_back(warehouse: PgUrl, conn: psycopg.Connection) -> None:
+    with _IDLE_LOCK:
+        previous = _IDLE.pop((os.getpid(), warehouse.url), None)
+        _IDLE[(os.getpid(), warehouse.url)] = conn
+    if previous is not None:
+        previous.close()
+
+
+@atexit.register
+def _close_idle() -> None:
+    for conn in _IDLE.values():
+        conn.close()
+
+
 # Lands the rows of _incoming that are new versions, and the batch's ledger row and watermark, in one
 # statement. Per id, incoming rows are ordered as staging orders versions (cursor_at, nulls first;
 # the version breaks a tie) and a row lands when its version differs from the one before it: the
@@ -193,24 +243,25 @@ SELECT loaded, deleted FROM counts"""
 
 
 def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, warehouse: PgUrl) -> ApiBatch:
-    """One entity into raw as one atomic batch. Its fixed cost is kept to a handful of round trips
-    (an Airflow task per entity pays it every 15 minutes): one statement takes the lock and checks
-    the ledger and the table, one reads the watermark and makes the temp table, COPY streams the
-    records, and one statement lands the new versions with the ledger row and the watermark."""
+    """One entity into raw as one atomic batch. Its fixed cost is kept to a few round trips (an
+    Airflow task per entity pays it every 15 minutes): one statement takes the lock and checks the
+    ledger and the table, one makes the temp table and reads the watermark, COPY streams the
+    records, one statement lands the new versions with the ledger row and the watermark, COMMIT."""
     entity = manifest.entity(entity_name)
     fetch = getattr(importlib.import_module(f"include.sources.{manifest.source}.api"), entity.fetch)
     batch = ApiBatch(manifest.source, entity.name)
     raw = sql.Identifier(manifest.raw_schema, entity.name)
-    with connect(warehouse) as dst, dst.transaction():
-        # Safe without a synchronous flush: rows and watermark commit together, so a commit lost
-        # in a crash loses both and the next run reads the same window again.
-        ledger_ready, table_exists = dst.execute(
-            f"SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(hashtext(%s)), "
-            f"{meta.READY}, to_regclass(%s) IS NOT NULL",
-            (f"{manifest.raw_schema}.{entity.name}", payload_tables.regclass(manifest.raw_schema, entity.name)),
-        ).fetchone()[2:]
-        meta.ensure(dst, ledger_ready)
-        payload_tables.ensure(dst, manifest.raw_schema, entity.name, table_exists)
+    # Safe without a synchronous flush: rows and watermark commit together, so a commit lost in a
+    # crash loses both and the next run reads the same window again.
+    dst, (_, _, ledger_ready, table_exists) = _open_batch(
+        warehouse,
+        f"SELECT pg_advisory_xact_lock(hashtext(%s)), set_config('synchronous_commit', 'off', true), "
+        f"{meta.READY}, to_regclass(%s) IS NOT NULL",
+        (f"{manifest.raw_schema}.{entity.name}", payload_tables.regclass(manifest.raw_schema, entity.name)))
+    try:
+        # What exists stays: only a "missing" read in the locking statement is read again after it.
+        meta.ensure(dst, ledger_ready or None)
+        payload_tables.ensure(dst, manifest.raw_schema, entity.name, table_exists or None)
         cur = dst.execute(sql.SQL(
             "CREATE TEMP TABLE _incoming (id text NOT NULL, cursor_at timestamptz, payload jsonb NOT NULL, "
             "_version text NOT NULL, _flags text[] NOT NULL, _deleted boolean NOT NULL) ON COMMIT DROP; "
@@ -250,5 +301,10 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
         batch.rows_loaded, batch.rows_deleted = dst.execute(
             sql.SQL(_LAND).format(raw=raw, ledger=sql.SQL(meta.LEDGER_CTES)), meta.ledger_params(batch)).fetchone()
         batch.rows_skipped = batch.rows_seen - batch.rows_loaded
+        dst.commit()
+    except BaseException:
+        dst.close()    # the batch rolls back with the connection, which is never reused
+        raise
+    _give_back(warehouse, dst)
     log.info("%s", batch)
     return batch

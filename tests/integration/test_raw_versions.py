@@ -94,3 +94,15 @@ def test_a_failed_batch_leaves_nothing_behind(load):
     with connect(load.warehouse) as conn:
         assert conn.execute("SELECT count(*) FROM elt_meta.batches").fetchone()[0] == 1
     assert load([campaign("Running", T0 + 1000)]).rows_loaded == 1, "the retry loads what the failed batch read"
+
+
+def test_the_next_batch_survives_a_dropped_connection(load):
+    """Batches of one process reuse its warehouse connection; one the server dropped in between is
+    replaced before the batch starts, and the batch loads as usual."""
+    load([campaign("Draft")])
+    idle = [conn for (pid, url), conn in api_extract._IDLE.items() if url == load.warehouse.url]
+    assert len(idle) == 1, "the batch gave its connection back"
+    with connect(load.warehouse, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (idle[0].info.backend_pid,))
+    assert load([campaign("Running", T0 + 1000)]).rows_loaded == 1
+    assert load.versions() == ["Draft", "Running"]
