@@ -13,7 +13,7 @@ and the four example queries of the metrics layer guide (seed 001) run as writte
 `metrics.` added) and return rows."""
 from __future__ import annotations
 
-import importlib.util
+import ast
 import secrets
 from decimal import Decimal
 
@@ -51,10 +51,13 @@ def q(url, sql, args=()):
 
 def load_catalogue() -> dict:
     """METRICS from sqlmesh/macros/metrics_rules.py, the one place the tiers are defined."""
-    spec = importlib.util.spec_from_file_location("metrics_rules", SQLMESH_DIR / "macros" / "metrics_rules.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.METRICS
+    # Read as a literal, not imported: executing the file would re-register its @macro functions
+    # under a foreign module, and SQLMesh Contexts loaded later in this process would serialise those.
+    tree = ast.parse((SQLMESH_DIR / "macros" / "metrics_rules.py").read_text())
+    (value,) = [node.value for node in tree.body
+                if isinstance(node, (ast.Assign, ast.AnnAssign))
+                and "METRICS" in [t.id for t in (node.targets if isinstance(node, ast.Assign) else [node.target])]]
+    return ast.literal_eval(value)
 
 
 def build_warehouse(fresh_db, mock_sources):
