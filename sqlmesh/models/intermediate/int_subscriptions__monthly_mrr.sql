@@ -181,26 +181,42 @@ WITH subscriptions AS (
     SUM(gross_mrr) AS gross_mrr
   FROM items_at
   GROUP BY subscription_id, month_start, month_end_at
+), period_marks AS (
+  /* The latest period-billing line at or before each month end, found in one pass over a timeline
+     of lines and month ends per subscription (a line at the month end's instant sorts first). */
+  SELECT subscription_id, month_start, latest_period_start
+  FROM (
+    SELECT
+      subscription_id,
+      month_start,
+      MAX(period_start) OVER (
+        PARTITION BY subscription_id ORDER BY at, is_month_end ROWS UNBOUNDED PRECEDING
+      ) AS latest_period_start
+    FROM (
+      SELECT subscription_id, NULL::DATE AS month_start, period_start AS at, FALSE AS is_month_end, period_start
+      FROM lines
+      WHERE NOT is_proration
+      UNION ALL
+      SELECT subscription_id, month_start, month_end_at, TRUE, NULL::TIMESTAMPTZ
+      FROM subscription_totals
+    ) AS timeline
+  ) AS marked
+  WHERE month_start IS NOT NULL
 ), subscription_at AS (
   /* The billing period current at the month end starts at the latest period-billing line (for a
      subscription never invoiced: its items' current period, once it has begun). */
   SELECT
     t.*,
-    c.period_start
-  FROM subscription_totals AS t
-  LEFT JOIN LATERAL (
-    SELECT COALESCE(
-      (
-        SELECT MAX(l.period_start) FROM lines AS l
-        WHERE l.subscription_id = t.subscription_id AND NOT l.is_proration AND l.period_start <= t.month_end_at
-      ),
+    COALESCE(
+      m.latest_period_start,
       (
         SELECT MIN(i.current_period_start) FROM staging.stg_stripe__subscription_items AS i
         WHERE i.subscription_id = t.subscription_id AND i.current_period_start <= t.month_end_at
       )
     ) AS period_start
-  ) AS c
-    ON TRUE
+  FROM subscription_totals AS t
+  LEFT JOIN period_marks AS m
+    ON m.subscription_id = t.subscription_id AND m.month_start = t.month_start
 ), discounts_at AS (
   SELECT
     a.subscription_id,
