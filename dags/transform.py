@@ -10,7 +10,7 @@ Connection: `warehouse`, from AIRFLOW_CONN_WAREHOUSE.
 from airflow.sdk import dag, task
 
 from include.airflow_tasks import run_transform
-from include.assets import all_raw_assets, staging_assets
+from include.assets import all_raw_assets, transform_output_assets
 from include.dag_defaults import DEFAULT_ARGS, START_DATE
 
 
@@ -24,7 +24,7 @@ from include.dag_defaults import DEFAULT_ARGS, START_DATE
     doc_md=__doc__,
 )
 def transform():
-    task(run_transform, task_id="sqlmesh_run", outlets=staging_assets())()
+    task(run_transform, task_id="sqlmesh_run", outlets=transform_output_assets())()
 
 
 transform()

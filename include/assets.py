@@ -1,4 +1,5 @@
-"""The Airflow Assets, defined once: one per raw table and one per staging model.
+"""The Airflow Assets, defined once: one per raw table, one per staging model and one per model of
+the layers GX validates after the transform (entity, crm, marts, metrics).
 
 URIs follow Airflow's postgres scheme (host, port, database, schema, table), from the resolved
 warehouse URL. Resolution reads the environment only, so DAG files stay free of I/O at import."""
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 from airflow.sdk import Asset
 
+from include.paths import SQLMESH_DIR
 from include.sources import registry
 from include.warehouse.settings import resolve
 
@@ -28,3 +30,17 @@ def staging_assets() -> list[Asset]:
     """The `staging.stg_<source>__<table>` models the transform builds, one per raw table."""
     return [_table_asset("staging", f"stg_{source}__{t}") for source in registry.available()
             for t in registry.raw_tables(source)]
+
+
+VALIDATED_LAYERS = ("entity", "crm", "marts", "metrics")
+
+
+def layer_assets(layer: str) -> list[Asset]:
+    """One Asset per model of a SQLMesh layer: the model files of sqlmesh/models/<layer>/ (schema
+    = layer, table = file name), so a new model is a new Asset without a line here."""
+    return [_table_asset(layer, path.stem) for path in sorted((SQLMESH_DIR / "models" / layer).glob("*.sql"))]
+
+
+def transform_output_assets() -> list[Asset]:
+    """What the transform DAG updates: staging and every validated layer's models."""
+    return staging_assets() + [a for layer in VALIDATED_LAYERS for a in layer_assets(layer)]

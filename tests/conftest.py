@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import NamedTuple
 
 import pytest
 
@@ -110,3 +111,91 @@ def mock_sources(tmp_path):
     for proc in procs:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+class BuiltWarehouse(NamedTuple):
+    app: PgUrl        # the simulated app database (the simulator's truth, sim.*)
+    warehouse: PgUrl  # every layer built by the platform's transform
+    mock_url: str     # the real mock sources server, serving `app`
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(pg_server, tmp_path_factory) -> BuiltWarehouse:
+    """One warehouse for the whole session, built as the platform builds it: the simulator writes
+    two days of business, every source is extracted from the app database and the real mock
+    server, and include.transform.runner's plan and run build every layer. Read it, never change
+    it: a test that breaks data on purpose works on `warehouse_copy()`."""
+    import json
+    import secrets
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from include.paths import REPO_ROOT
+    from include.simulation import simulate
+    from include.sources import registry
+    from include.sources.api_extract import extract_entity, load_manifest, release_connections
+    from include.sources.app.extract import extract_table
+    from include.sources.credentials import auth_spec, client_for
+    from include.transform.runner import context
+
+    names = [f"elt_{prefix}_{uuid.uuid4().hex[:8]}" for prefix in ("bapp", "bwh")]
+    with connect(pg_server, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    app, wh = (pg_server.with_database(name) for name in names)
+    port = _free_port()
+    log = open(tmp_path_factory.mktemp("built") / "mock.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "include.cli", "mock-sources", "serve", "--port", str(port)],
+                            cwd=REPO_ROOT, env={**os.environ, "ELT_APP_DB_URL": app.url, "ELT_MOCK_FAULTS": "{}"},
+                            stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        simulate(app.url, days=2)
+        for table in registry.raw_tables("app"):
+            extract_table(app, wh, table)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base_url}/health", timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None, "mock sources server exited"
+                time.sleep(0.1)
+        for source in (s for s in registry.available() if registry.is_api(s)):
+            manifest = load_manifest(source)
+            for entity in manifest.entities:
+                client = client_for(source, base_url, auth_spec(source).get("key_prefix", "") + secrets.token_hex(16))
+                client.backoff_seconds = 0.01
+                extract_entity(manifest, entity.name, client, wh)
+        release_connections()
+        # The platform's transform (plan the code to prod, then run every model up to now), less the
+        # plan's unit tests: tests/sqlmesh/test_unit_tests.py runs those.
+        ctx = context(wh)
+        ctx.plan("prod", no_prompts=True, auto_apply=True, skip_backfill=True, skip_tests=True)
+        assert ctx.run("prod", ignore_cron=True).is_success, "every model ran and passed its audits"
+        ctx.close()
+        yield BuiltWarehouse(app, wh, base_url)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        with connect(pg_server, autocommit=True) as conn:
+            for name in names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def warehouse_copy(built_warehouse, pg_server, fresh_db):
+    """Factory: a private copy of the built warehouse (CREATE DATABASE ... TEMPLATE), dropped after
+    the test, for tests that break data on purpose."""
+    def make() -> PgUrl:
+        copy = fresh_db("cp")
+        with connect(pg_server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{copy.database}"')
+            # A template must have no other sessions: end any this process or the server still holds.
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                         (built_warehouse.warehouse.database,))
+            conn.execute(f'CREATE DATABASE "{copy.database}" TEMPLATE "{built_warehouse.warehouse.database}"')
+        return copy
+
+    return make

@@ -212,8 +212,12 @@ def _give_back(warehouse: PgUrl, conn: psycopg.Connection) -> None:
 
 
 @atexit.register
-def _close_idle() -> None:
-    for conn in _IDLE.values():
+def release_connections() -> None:
+    """Close the idle connections this process keeps (before a database is dropped or copied)."""
+    with _IDLE_LOCK:
+        idle = list(_IDLE.values())
+        _IDLE.clear()
+    for conn in idle:
         conn.close()
 
 

@@ -1,6 +1,5 @@
-"""The metrics layer against a real built warehouse: the simulator writes two days of business, the
-real mock server serves it, every source is extracted into a fresh warehouse and the platform's
-own transform (include.transform.runner.run: plan, then run) builds every layer. Then the same
+"""The metrics layer against a real built warehouse (conftest's built_warehouse: two simulated days,
+every source extracted, every layer built by the platform's own plan and run). Then the same
 quantity must be the same number everywhere it appears:
   * total MRR: entity_customers, marts.executive_customer_health_kpis (today),
     metrics_customer_success (today's snapshot), metrics_company_overview (today) and
@@ -60,31 +59,8 @@ def load_catalogue() -> dict:
     return ast.literal_eval(value)
 
 
-def build_warehouse(fresh_db, mock_sources):
-    from include.transform.runner import context
-
-    app, wh = fresh_db("app"), fresh_db("wh")
-    simulate(app.url, days=2)
-    for table in registry.raw_tables("app"):
-        extract_table(app, wh, table)
-    base_url = mock_sources(app.url)
-    for source in (s for s in registry.available() if registry.is_api(s)):
-        manifest = load_manifest(source)
-        for entity in manifest.entities:
-            client = client_for(source, base_url, auth_spec(source).get("key_prefix", "") + secrets.token_hex(16))
-            client.backoff_seconds = 0.01
-            extract_entity(manifest, entity.name, client, wh)
-    # The platform's transform (include.transform.runner.run: plan the code to prod, then run every
-    # model up to now), less the plan's unit tests: tests/sqlmesh/test_unit_tests.py runs those, in
-    # a database whose short name keeps SQLMesh's test table names under 63 characters.
-    ctx = context(wh)
-    ctx.plan("prod", no_prompts=True, auto_apply=True, skip_backfill=True, skip_tests=True)
-    assert ctx.run("prod", ignore_cron=True).is_success, "every model ran and passed its audits"
-    return wh
-
-
-def test_metrics_agree_with_the_layers_below(fresh_db, mock_sources):
-    wh = build_warehouse(fresh_db, mock_sources)
+def test_metrics_agree_with_the_layers_below(built_warehouse):
+    wh = built_warehouse.warehouse
     today = "(now() AT TIME ZONE 'UTC')::DATE"
 
     # -- total MRR -------------------------------------------------------------------------------
