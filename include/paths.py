@@ -10,3 +10,6 @@ DAGS_DIR = REPO_ROOT / "dags"
 PLUGINS_DIR = REPO_ROOT / "plugins"
 SQLMESH_DIR = REPO_ROOT / "sqlmesh"
 SOURCES_DIR = REPO_ROOT / "include" / "sources"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"   # the GX project root
+# GX writes the data docs site here (git-ignored); the Airflow plugin serves it.
+DATA_DOCS_DIR = EXPECTATIONS_DIR / "uncommitted" / "data_docs" / "local_site"
