@@ -65,5 +65,9 @@ def airflow(wh: Warehouse, *args: str, capture: bool = False, check: bool = True
 
 
 def migrate(wh: Warehouse) -> None:
-    """Create or upgrade the SQLite metadata database (fast no-op when current)."""
+    """Create or upgrade the SQLite metadata database (fast no-op when current), and the pool that
+    keeps SQLMesh plans one at a time."""
+    from include.dag_defaults import SQLMESH_POOL
+
     airflow(wh, "db", "migrate", capture=True)
+    airflow(wh, "pools", "set", SQLMESH_POOL, "1", "SQLMesh plans, one at a time (transform, review)", capture=True)

@@ -48,3 +48,23 @@ def run_transform() -> dict:
     from include.transform.runner import run
 
     return run(connection_url(WAREHOUSE_CONN_ID))
+
+
+def advance_business_clock() -> dict:
+    """Demo: move the simulated business 15 minutes forward, at the seed and scale it was built with."""
+    from datetime import timedelta
+
+    from include.airflow_runtime import APP_DB_CONN_ID
+    from include.errors import EltError
+    from include.simulation import simulate, simulated_clock
+    from include.simulation.clock import read_state
+    from include.warehouse.connect import connect
+
+    app = connection_url(APP_DB_CONN_ID)
+    if simulated_clock(app.url) is None:
+        raise EltError(f"nothing is simulated in {app.redacted} yet: build the history first (`elt simulate --days 2`)")
+    with connect(app) as conn:
+        state = read_state(conn)
+    summary = simulate(app.url, seed=state.seed, scale=state.scale, advance=timedelta(minutes=15))
+    return {"clock_before": summary.clock_before.isoformat(), "clock_after": summary.clock_after.isoformat(),
+            "inserted": summary.inserted, "updated": summary.updated, "deleted": summary.deleted}

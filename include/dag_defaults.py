@@ -10,3 +10,7 @@ DEFAULT_ARGS = {
     "retry_exponential_backoff": True,
 }
 START_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+# SQLMesh plans must never run concurrently, across DAGs too: every task that plans takes the one
+# slot of this pool (include/airflow_runtime.py `migrate` creates it).
+SQLMESH_POOL = "sqlmesh"
