@@ -3,6 +3,7 @@ set, otherwise the embedded one under .local/ (started if needed). Each test get
 databases on that server, so the suite never touches the data of `elt demo`."""
 from __future__ import annotations
 
+import datetime
 import os
 import uuid
 from typing import NamedTuple
@@ -117,6 +118,7 @@ class BuiltWarehouse(NamedTuple):
     app: PgUrl        # the simulated app database (the simulator's truth, sim.*)
     warehouse: PgUrl  # every layer built by the platform's transform
     mock_url: str     # the real mock sources server, serving `app`
+    built_at: "datetime.datetime"  # when the transform's run finished (models computed "as of now")
 
 
 @pytest.fixture(scope="session")
@@ -125,7 +127,6 @@ def built_warehouse(pg_server, tmp_path_factory) -> BuiltWarehouse:
     two days of business, every source is extracted from the app database and the real mock
     server, and include.transform.runner's plan and run build every layer. Read it, never change
     it: a test that breaks data on purpose works on `warehouse_copy()`."""
-    import json
     import secrets
     import subprocess
     import sys
@@ -175,7 +176,7 @@ def built_warehouse(pg_server, tmp_path_factory) -> BuiltWarehouse:
         ctx.plan("prod", no_prompts=True, auto_apply=True, skip_backfill=True, skip_tests=True)
         assert ctx.run("prod", ignore_cron=True).is_success, "every model ran and passed its audits"
         ctx.close()
-        yield BuiltWarehouse(app, wh, base_url)
+        yield BuiltWarehouse(app, wh, base_url, datetime.datetime.now(datetime.timezone.utc))
     finally:
         proc.terminate()
         proc.wait(timeout=10)

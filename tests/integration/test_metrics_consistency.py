@@ -13,17 +13,11 @@ and the four example queries of the metrics layer guide (seed 001) run as writte
 from __future__ import annotations
 
 import ast
-import secrets
 from decimal import Decimal
 
 import pytest
 
 from include.paths import REPO_ROOT, SQLMESH_DIR
-from include.simulation import simulate
-from include.sources import registry
-from include.sources.api_extract import extract_entity, load_manifest
-from include.sources.app.extract import extract_table
-from include.sources.credentials import auth_spec, client_for
 from include.warehouse.connect import connect
 
 pytestmark = pytest.mark.slow
