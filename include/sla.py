@@ -70,11 +70,10 @@ def freshness_deadline(stage: str):
 def on_deadline_missed(stage: str, context: dict) -> None:
     """Deadline callback (runs on the executor): the context carries the DAG run and the deadline."""
     run, deadline = context["dag_run"], context["deadline"]
-    budget = BUDGETS[stage]
-    start = "scheduled time" if stage == "el" else "queue time"
-    detail = (f"{stage} stage over its {budget.seconds // 60}-minute share of the {FRESHNESS_SLA.seconds // 60}-minute "
-              f"freshness SLA (from its {start}); run state {run.get('state')}")
-    miss = SlaMiss(run["dag_id"], run["run_id"], _as_datetime(deadline["deadline_time"]),
+    since = "its scheduled time" if stage == "el" else "when it was queued"
+    detail = (f"the {stage} stage has {BUDGETS[stage].seconds // 60} of the chain's {FRESHNESS_SLA.seconds // 60} "
+              f"minutes, counted from {since}; the run was still {run.get('state')}")
+    miss = SlaMiss(run["dag_id"], run["dag_run_id"], _as_datetime(deadline["deadline_time"]),
                    datetime.now(timezone.utc), detail)
     notifier().notify(miss)
 
@@ -89,7 +88,10 @@ def notifier() -> SlaNotifier:
         factory = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
         raise EltError(f"{NOTIFIER_SETTING}={spec!r} cannot be loaded: {exc}") from None
-    instance = factory()
+    try:
+        instance = factory()
+    except TypeError as exc:
+        raise EltError(f"{NOTIFIER_SETTING}={spec!r} cannot be created without arguments: {exc}") from None
     if not callable(getattr(instance, "notify", None)):
         raise EltError(f"{NOTIFIER_SETTING}={spec!r} has no notify(miss) method")
     return instance
