@@ -75,7 +75,10 @@ class Server:
         self.log.touch()
         if server.system_user:
             shutil.chown(self.log, user=server.system_user)
-        options = f"-h {EMBEDDED_HOST} -p {self.port} -c unix_socket_directories='' -c max_connections=200"
+        # The log is the access log too: who connected, and (for reader roles, see
+        # include/governance/roles.py) every statement, each line prefixed with role@database.
+        options = (f"-h {EMBEDDED_HOST} -p {self.port} -c unix_socket_directories='' -c max_connections=200"
+                   " -c log_connections=on -c log_line_prefix='%m [%p] %q%u@%d '")
         result = self.pg_ctl("-w", "-t", "60", "-l", str(self.log), "-o", options, "start")
         if result.returncode != 0:
             tail = " ".join((self.log.read_text()[-600:] or result.stderr).split())

@@ -1,0 +1,21 @@
+"""One governance run on a warehouse: roles, masked views, grants. Safe to repeat, and safe while
+the transform or other warehouses on the same server run."""
+from __future__ import annotations
+
+from include.governance import catalog
+from include.governance.grants import sync_grants
+from include.governance.masking import rebuild_masked_views
+from include.governance.roles import ensure_roles
+from include.warehouse.connect import connect
+from include.warehouse.settings import PgUrl
+
+
+def apply_governance(url: PgUrl) -> dict:
+    """Bring the warehouse's roles, masked views and grants in line with the policy."""
+    with connect(url, autocommit=True) as conn:
+        created = ensure_roles(conn)
+        # Masked views and grants change together, so no reader ever sees a view without its grant.
+        with conn.transaction():
+            masked = rebuild_masked_views(conn, catalog.relations(conn))
+            grants = sync_grants(conn, catalog.schemas(conn), catalog.relations(conn))
+    return {"database": url.database, "roles_created": created, "masked_views": masked, "grants": grants}

@@ -1,0 +1,53 @@
+"""Masked views: for every serving table with classified personal data, a view of the same name
+in `<schema>_masked` with the same columns, the PII ones masked (policy.MASKS). Everyone who may
+read the table but is not the PII reader reads the view instead.
+
+SQLMesh replaces a model's view with DROP ... CASCADE when a plan promotes a new version, which
+drops the masked view over it too: the governance DAG rebuilds them after every transform, and
+until then readers get "relation does not exist", never unmasked data."""
+from __future__ import annotations
+
+import psycopg
+from psycopg import sql
+
+from include.errors import EltError
+from include.governance import catalog
+from include.governance.policy import MASKED_SUFFIX, MASKS, PII_COLUMNS, SERVING_SCHEMAS, masked_name
+
+
+def rebuild_masked_views(conn: psycopg.Connection, existing: set[str]) -> list[str]:
+    """Drop and recreate every `<schema>_masked` schema in the current transaction; returns the
+    masked views made, as `schema.table`. Classified tables not built yet are skipped."""
+    for schema in SERVING_SCHEMAS:
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema + MASKED_SUFFIX)))
+    made = []
+    for table, pii in sorted(PII_COLUMNS.items()):
+        if table not in existing:
+            continue
+        target = masked_name(table)
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(target.split(".")[0])))
+        conn.execute(sql.SQL("CREATE VIEW {} AS SELECT {} FROM {}").format(
+            _ident(target), sql.SQL(", ").join(_select_list(conn, table, pii)), _ident(table)))
+        conn.execute(sql.SQL("COMMENT ON VIEW {} IS {}").format(_ident(target), sql.Literal(
+            f"{table} with its personal data masked ({', '.join(sorted(pii))}); made by the governance DAG")))
+        made.append(target)
+    return made
+
+
+def _select_list(conn: psycopg.Connection, table: str, pii: dict[str, str]) -> list[sql.Composable]:
+    cols = catalog.columns(conn, table)
+    if missing := sorted(set(pii) - set(cols)):
+        raise EltError(f"include/governance/policy.py PII_COLUMNS classifies {table}.{missing[0]}, but {table} has "
+                       f"no such column; fix the classification")
+    items = []
+    for col in cols:
+        if col in pii:
+            mask = MASKS[pii[col]].format(col=sql.Identifier(col).as_string(conn))
+            items.append(sql.SQL("({})::text AS {}").format(sql.SQL(mask), sql.Identifier(col)))
+        else:
+            items.append(sql.Identifier(col))
+    return items
+
+
+def _ident(relation: str) -> sql.Identifier:
+    return sql.Identifier(*relation.split("."))
