@@ -3,7 +3,9 @@
 Per entity, one warehouse transaction holds the batch: every record the source's fetch function
 yields since (watermark - overlap) goes through COPY into a temp table, and only new versions are
 inserted (a version differing from the latest raw holds of that id, see payload_tables); then the
-ledger row and the new watermark (the newest cursor seen).
+ledger row and the new watermark (the newest cursor seen). A record seen again within the batch
+(a repeated page) is dropped as it streams. A first load, into a raw table that holds nothing yet,
+has no stored version to compare with: its records COPY straight into raw.
 A failure anywhere rolls the batch back and the retry re-reads the same window: nothing lost,
 nothing doubled.
 
@@ -246,11 +248,24 @@ WITH incoming AS (
 SELECT loaded, deleted FROM counts"""
 
 
+# A first load's ledger row and watermark: its rows went straight into raw, counted as they went.
+_RECORD_FIRST_LOAD = """
+WITH counts AS (SELECT %(rows_loaded)s::bigint AS loaded, %(rows_deleted)s::bigint AS deleted), {ledger}
+SELECT loaded, deleted FROM counts"""
+
+
 def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, warehouse: PgUrl) -> ApiBatch:
     """One entity into raw as one atomic batch. Its fixed cost is kept to a few round trips (an
     Airflow task per entity pays it every 15 minutes): one statement takes the lock and checks the
-    ledger and the table, one makes the temp table and reads the watermark, COPY streams the
-    records, one statement lands the new versions with the ledger row and the watermark, COMMIT."""
+    ledger and the table, one makes the temp table and reads the watermark and whether raw is
+    empty, COPY streams the records, one statement lands the new versions with the ledger row and
+    the watermark, COMMIT.
+
+    Two records with one version are one record: the version hashes the whole payload, from which
+    the id and the cursor derive, so they sort next to each other and the second would never land.
+    They are dropped as they stream. What is left differs from the record before it, so on a first
+    load (raw empty: no latest version to compare with) every record left is a new version and
+    COPY writes it straight into raw, skipping the temp table and the landing statement."""
     entity = manifest.entity(entity_name)
     fetch = getattr(importlib.import_module(f"include.sources.{manifest.source}.api"), entity.fetch)
     batch = ApiBatch(manifest.source, entity.name)
@@ -266,27 +281,47 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
         # What exists stays: only a "missing" read in the locking statement is read again after it.
         meta.ensure(dst, ledger_ready or None)
         payload_tables.ensure(dst, manifest.raw_schema, entity.name, table_exists or None)
+        # The temp table is made on a first load too, unused: first loads are rare, and a separate
+        # statement would cost every other batch a round trip.
         cur = dst.execute(sql.SQL(
             "CREATE TEMP TABLE _incoming (id text NOT NULL, cursor_at timestamptz, payload jsonb NOT NULL, "
             "_version text NOT NULL, _flags text[] NOT NULL, _deleted boolean NOT NULL) ON COMMIT DROP; "
-            "SELECT cursor_value FROM elt_meta.watermarks WHERE source = {} AND table_name = {}"
-        ).format(sql.Literal(manifest.source), sql.Literal(entity.name)))
+            "SELECT (SELECT cursor_value FROM elt_meta.watermarks WHERE source = {} AND table_name = {}), "
+            "NOT EXISTS (SELECT FROM {})"
+        ).format(sql.Literal(manifest.source), sql.Literal(entity.name), raw))
         cur.nextset()
-        row = cur.fetchone()
-        watermark = row[0] if row else None
+        watermark, first_load = cur.fetchone()
         since = watermark - entity.overlap if watermark else None
         batch.cursor_from = watermark
         newest = watermark
         deleted_flag = entity.deleted_flag
-        with dst.cursor().copy("COPY _incoming (id, cursor_at, payload, _version, _flags, _deleted) FROM STDIN") as copy:
-            write, dumps, md5 = copy.write_row, json.dumps, hashlib.md5
+        if first_load:
+            copy_sql = sql.SQL("COPY {} (id, cursor_at, payload, _version, _flags, _deleted, _batch_id, _extracted_at) "
+                               "FROM STDIN").format(raw)
+            stamp = (str(batch.batch_id), batch.started_at.isoformat())
+        else:
+            copy_sql, stamp = sql.SQL("COPY _incoming (id, cursor_at, payload, _version, _flags, _deleted) FROM STDIN"), ()
+        streamed: set[bytes] = set()
+        written = deleted = 0
+        with dst.cursor().copy(copy_sql) as copy:
+
+            def write(key: str | None, cursor: dt.datetime | None, text: str, flags: list[str], is_deleted: bool) -> None:
+                nonlocal written, deleted
+                digest = hashlib.md5(text.encode()).digest()
+                if digest in streamed:
+                    return
+                streamed.add(digest)
+                version = digest.hex()
+                copy.write_row((key or f"_unkeyed:{version}", cursor, text, version, flags, is_deleted) + stamp)
+                written += 1
+                deleted += is_deleted
+
+            dumps = json.dumps
             try:
                 for record in fetch(client, since):
                     key, cursor, flags = inspect(entity, record)
-                    text = dumps(record, separators=(",", ":"), sort_keys=True)
-                    version = md5(text.encode()).hexdigest()
-                    write((key or f"_unkeyed:{version}", cursor, text, version, flags,
-                           bool(dig(record, deleted_flag)) if deleted_flag else False))
+                    write(key, cursor, dumps(record, separators=(",", ":"), sort_keys=True), flags,
+                          bool(dig(record, deleted_flag)) if deleted_flag else False)
                     batch.rows_seen += 1
                     if flags:
                         batch.rows_flagged += 1
@@ -294,16 +329,20 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
                         newest = cursor
             except MalformedPage as bad:
                 # Kept and flagged; the entity stops here and its watermark stays behind the page.
-                text = json.dumps({"_malformed_page": bad.text[:100_000], "_request": bad.request})
-                write((f"_malformed:{hashlib.md5(bad.text.encode()).hexdigest()}", None, text,
-                       hashlib.md5(text.encode()).hexdigest(), ["malformed_page"], False))
+                write(f"_malformed:{hashlib.md5(bad.text.encode()).hexdigest()}", None,
+                      json.dumps({"_malformed_page": bad.text[:100_000], "_request": bad.request}), ["malformed_page"], False)
                 batch.rows_seen += 1
                 batch.rows_flagged += 1
                 log.warning("raw_%s.%s: malformed page kept and flagged: %s", manifest.source, entity.name, bad)
         batch.cursor_to = newest
         batch.retries = client.retries
-        batch.rows_loaded, batch.rows_deleted = dst.execute(
-            sql.SQL(_LAND).format(raw=raw, ledger=sql.SQL(meta.LEDGER_CTES)), meta.ledger_params(batch)).fetchone()
+        ledger = sql.SQL(meta.LEDGER_CTES)
+        if first_load:
+            land = sql.SQL(_RECORD_FIRST_LOAD).format(ledger=ledger)
+            params = {**meta.ledger_params(batch), "rows_loaded": written, "rows_deleted": deleted}
+        else:
+            land, params = sql.SQL(_LAND).format(raw=raw, ledger=ledger), meta.ledger_params(batch)
+        batch.rows_loaded, batch.rows_deleted = dst.execute(land, params).fetchone()
         batch.rows_skipped = batch.rows_seen - batch.rows_loaded
         dst.commit()
     except BaseException:

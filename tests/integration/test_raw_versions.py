@@ -106,3 +106,44 @@ def test_the_next_batch_survives_a_dropped_connection(load):
         admin.execute("SELECT pg_terminate_backend(%s)", (idle[0].info.backend_pid,))
     assert load([campaign("Running", T0 + 1000)]).rows_loaded == 1
     assert load.versions() == ["Draft", "Running"]
+
+
+def test_a_first_load_keeps_each_change_once_and_drops_repeated_pages(load):
+    """A first load (raw empty) goes straight into raw: the same semantics, with no stored version."""
+    page = [campaign("Draft", T0), campaign("Running", T0 + 1000)]
+    batch = load(page + page + [campaign("Draft", T0 + 2000), campaign("Draft", T0 + 2000)])
+    assert (batch.rows_seen, batch.rows_loaded, batch.rows_skipped) == (6, 3, 3), "a repeated page adds nothing"
+    assert load.versions() == ["Draft", "Running", "Draft"], "A -> B -> A within the batch lands every change"
+    with connect(load.warehouse) as conn:
+        assert conn.execute("SELECT rows_loaded, rows_skipped, cursor_to FROM elt_meta.batches "
+                            "WHERE batch_id = %s", (batch.batch_id,)).fetchone() == (3, 3, batch.cursor_to)
+        assert conn.execute("SELECT count(DISTINCT _batch_id), count(DISTINCT _extracted_at) "
+                            "FROM raw_iterable.campaigns").fetchone() == (1, 1)
+    assert batch.cursor_to == api_extract.to_timestamp(T0 + 2000, "unix_ms")
+    # the next batch compares with the latest version the first load stored
+    assert load([campaign("Draft", T0 + 2000), campaign("Draft", T0 + 2000)]).rows_loaded == 0
+    assert load([campaign("Running", T0 + 3000)]).rows_loaded == 1
+
+
+def test_a_first_load_stores_what_a_later_load_of_the_same_records_would(load):
+    """The same batches, once into an empty table (the first one takes the first-load path) and once
+    into a table that already holds another campaign (every batch compares with raw): the same rows."""
+    batches = [[campaign("Draft", T0), campaign("Running", T0 + 1000), campaign("Running", T0 + 1000),
+                campaign("Draft", T0 + 2000), campaign("Paused", T0 + 500, sendSize="N/A")],
+               [campaign("Draft", T0 + 2000), campaign("Running", T0 + 1000)]]
+
+    def stored() -> list[tuple]:
+        with connect(load.warehouse) as conn:
+            return conn.execute("SELECT id, cursor_at, payload, _version, _flags, _deleted FROM raw_iterable.campaigns "
+                                "WHERE id = '7' ORDER BY cursor_at, _version").fetchall()
+
+    first = [(b.rows_loaded, b.rows_skipped, b.rows_flagged) for b in map(load, batches)]
+    empty_first = stored()
+    with connect(load.warehouse) as conn:
+        conn.execute("TRUNCATE raw_iterable.campaigns")
+        conn.execute("INSERT INTO raw_iterable.campaigns (id, payload, _version, _batch_id, _extracted_at) "
+                     "VALUES ('8', '{}', 'x', gen_random_uuid(), now())")
+        conn.commit()
+    later = [(b.rows_loaded, b.rows_skipped, b.rows_flagged) for b in map(load, batches)]
+    assert first == later == [(4, 1, 1), (2, 0, 0)], "the second batch goes back to Running, then to Draft"
+    assert stored() == empty_first
