@@ -29,17 +29,18 @@ def api_connections() -> dict[str, str]:
             for source in registry.available() if registry.is_api(source)}
 
 
-def airflow_env(wh: Warehouse) -> dict[str, str]:
+def airflow_env(wh: Warehouse, home: Path = AIRFLOW_HOME) -> dict[str, str]:
+    """The environment of every Airflow process; `home` moves metadata and logs (tests use their own)."""
     env = dict(os.environ)
     env.update(api_connections())
     env.update({
-        "AIRFLOW_HOME": str(AIRFLOW_HOME),
+        "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_DIR),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(PLUGINS_DIR),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{AIRFLOW_HOME / 'airflow.db'}",
-        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(AIRFLOW_HOME / "logs"),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
         f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()}": wh.warehouse.url,
         f"AIRFLOW_CONN_{APP_DB_CONN_ID.upper()}": wh.app.url,
         # SQLMesh forks workers by default; inside an Airflow task that deadlocks.
@@ -51,23 +52,25 @@ def airflow_env(wh: Warehouse) -> dict[str, str]:
     return env
 
 
-def airflow(wh: Warehouse, *args: str, capture: bool = False, check: bool = True) -> subprocess.CompletedProcess:
+def airflow(wh: Warehouse, *args: str, capture: bool = False, check: bool = True,
+            home: Path = AIRFLOW_HOME) -> subprocess.CompletedProcess:
     """Run the `airflow` CLI of this venv with the repo's environment."""
-    AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True)
     cmd = [str(Path(sys.executable).parent / "airflow"), *args]
-    result = subprocess.run(cmd, env=airflow_env(wh), cwd=REPO_ROOT, text=True,
+    result = subprocess.run(cmd, env=airflow_env(wh, home), cwd=REPO_ROOT, text=True,
                             capture_output=capture)
     if check and result.returncode != 0:
         detail = (result.stderr or result.stdout or "").strip().splitlines()[-1:] if capture else []
         raise EltError(f"`airflow {' '.join(args)}` failed (exit {result.returncode})"
-                       + (f": {detail[0]}" if detail else f"; see its output above and logs in {AIRFLOW_HOME / 'logs'}"))
+                       + (f": {detail[0]}" if detail else f"; see its output above and logs in {home / 'logs'}"))
     return result
 
 
-def migrate(wh: Warehouse) -> None:
+def migrate(wh: Warehouse, home: Path = AIRFLOW_HOME) -> None:
     """Create or upgrade the SQLite metadata database (fast no-op when current), and the pool that
     keeps SQLMesh plans one at a time."""
     from include.dag_defaults import SQLMESH_POOL
 
-    airflow(wh, "db", "migrate", capture=True)
-    airflow(wh, "pools", "set", SQLMESH_POOL, "1", "SQLMesh plans, one at a time (transform, review)", capture=True)
+    airflow(wh, "db", "migrate", capture=True, home=home)
+    airflow(wh, "pools", "set", SQLMESH_POOL, "1", "SQLMesh plans, one at a time (transform, review)",
+            capture=True, home=home)

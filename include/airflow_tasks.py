@@ -68,3 +68,31 @@ def advance_business_clock() -> dict:
     summary = simulate(app.url, seed=state.seed, scale=state.scale, advance=timedelta(minutes=15))
     return {"clock_before": summary.clock_before.isoformat(), "clock_after": summary.clock_after.isoformat(),
             "inserted": summary.inserted, "updated": summary.updated, "deleted": summary.deleted}
+
+
+def review_plan(params=None) -> dict:
+    """Review DAG: plan the `branch` param's SQLMesh project into its own environment."""
+    from include.airflow_runtime import WAREHOUSE_CONN_ID
+    from include.review import plan_branch
+
+    return plan_branch(connection_url(WAREHOUSE_CONN_ID), params["branch"])
+
+
+def review_validate(planned: dict) -> list[dict]:
+    from include.airflow_runtime import WAREHOUSE_CONN_ID
+    from include.review import validate
+
+    return validate(connection_url(WAREHOUSE_CONN_ID), planned["environment"])
+
+
+def review_report(planned: dict, quality: list[dict]) -> dict:
+    from include.airflow_runtime import WAREHOUSE_CONN_ID
+    from include.review import write_report
+
+    return write_report(connection_url(WAREHOUSE_CONN_ID), planned, quality)
+
+
+def review_verdict(summary: dict) -> None:
+    from include.review import verdict
+
+    verdict(summary)

@@ -21,10 +21,20 @@ def dagbag():
     return DagBag(dag_folder=str(DAGS_DIR))
 
 
-def test_there_are_dags():
+def el_dag_ids() -> list[str]:
     from include.sources import registry
 
-    assert {p.stem for p in DAG_FILES} == {f"el__{s}" for s in registry.available()} | {"transform"}
+    return [f"el__{s}" for s in registry.available()]
+
+
+# The DAG tasks that run a SQLMesh plan: they share the one slot of the `sqlmesh` pool.
+PLAN_TASKS = {("transform", "sqlmesh_run"), ("review", "plan")}
+# The DAGs that run SQLMesh or GX: never two runs at once.
+SQLMESH_OR_GX_DAGS = {"transform", "quality", "review"}
+
+
+def test_there_are_dags():
+    assert {p.stem for p in DAG_FILES} >= set(el_dag_ids()) | {"transform", "quality", "review", "simulate"}
 
 
 def test_every_file_imports_without_errors(dagbag):
@@ -53,6 +63,51 @@ def test_every_raw_table_has_its_own_asset(dagbag):
         all_outlets |= set(outlets)
     scheduled_on = {a.name for a in dagbag.dags["transform"].timetable.asset_condition.objects}
     assert scheduled_on == all_outlets, "transform is scheduled on every raw Asset"
+
+
+def test_every_el_dag_runs_every_15_minutes(dagbag):
+    for dag_id in el_dag_ids() + ["simulate"]:
+        assert dagbag.dags[dag_id].schedule == "*/15 * * * *", dag_id
+        assert not dagbag.dags[dag_id].catchup, dag_id
+
+
+def test_quality_is_scheduled_on_the_transform_outlets(dagbag):
+    outlets = {a.name for t in dagbag.dags["transform"].tasks for a in t.outlets}
+    assert {a.name for a in dagbag.dags["quality"].timetable.asset_condition.objects} == outlets
+
+
+def test_sqlmesh_and_gx_never_run_concurrently(dagbag):
+    from include.dag_defaults import SQLMESH_POOL
+
+    for dag_id in SQLMESH_OR_GX_DAGS:
+        assert dagbag.dags[dag_id].max_active_runs == 1, dag_id
+    for dag_id, task_id in PLAN_TASKS:
+        assert dagbag.dags[dag_id].get_task(task_id).pool == SQLMESH_POOL, f"{dag_id}.{task_id}"
+    assert {(t.dag_id, t.task_id) for d in dagbag.dags.values() for t in d.tasks
+            if t.pool == SQLMESH_POOL} == PLAN_TASKS, "the pool is for plans only"
+
+
+def test_the_chain_carries_the_freshness_deadline(dagbag):
+    from include.sla import BUDGETS, FRESHNESS_SLA
+
+    stages = {**dict.fromkeys(el_dag_ids(), "el"), "transform": "transform", "quality": "quality"}
+    expected_reference = {"el": "DagRunLogicalDateDeadline", "transform": "DagRunQueuedAtDeadline",
+                          "quality": "DagRunQueuedAtDeadline"}
+    for dag_id, stage in stages.items():
+        (alert,) = dagbag.dags[dag_id].deadline or [None]
+        assert alert is not None, f"{dag_id} has a deadline"
+        assert type(alert.reference).__name__ == expected_reference[stage], dag_id
+        assert alert.interval == BUDGETS[stage], dag_id
+        assert alert.callback.path == "include.sla.on_deadline_missed"
+        assert alert.callback.kwargs == {"stage": stage}
+    assert sum(BUDGETS.values(), start=FRESHNESS_SLA * 0) == FRESHNESS_SLA, "the shares add up to the SLA"
+
+
+def test_review_takes_a_branch_and_simulate_is_demo_only(dagbag):
+    review = dagbag.dags["review"]
+    assert review.schedule is None, "reviews run when asked"
+    assert review.params.get_param("branch").schema == {"type": "string", "minLength": 1}
+    assert "demo" in dagbag.dags["simulate"].tags
 
 
 # Imports every DAG file in a fresh interpreter whose sockets refuse to connect, with every

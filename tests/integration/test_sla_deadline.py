@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from include.airflow_runtime import airflow_env
+from include.airflow_runtime import airflow_env, migrate
 from include.errors import EltError
 from include.warehouse.connect import connect
 from include.warehouse.settings import Warehouse
@@ -27,11 +27,9 @@ AIRFLOW = str(Path(sys.executable).parent / "airflow")
 def test_a_missed_deadline_logs_and_records_the_miss(fresh_db, tmp_path):
     warehouse = fresh_db("sla")
     home = tmp_path / "airflow"
-    env = airflow_env(Warehouse(warehouse, warehouse.with_database("unused"), False))
-    env.update({"AIRFLOW_HOME": str(home), "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
-                "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"), "ELT_WAREHOUSE_URL": warehouse.url})
+    wh = Warehouse(warehouse, warehouse.with_database("unused"), False)
+    env = {**airflow_env(wh, home), "ELT_WAREHOUSE_URL": warehouse.url}
     env.pop("ELT_SLA_NOTIFIER", None)
-    home.mkdir()
 
     def airflow(*args: str) -> str:
         out = subprocess.run([AIRFLOW, *args], env=env, capture_output=True, text=True, timeout=120)
@@ -42,7 +40,7 @@ def test_a_missed_deadline_logs_and_records_the_miss(fresh_db, tmp_path):
         out = airflow("dags", "trigger", "el__app", "--logical-date", logical_date.isoformat(), "-o", "json")
         return json.loads(next(line for line in out.splitlines() if line.startswith("[{")))[0]["dag_run_id"]
 
-    airflow("db", "migrate")
+    migrate(wh, home)
     airflow("dags", "reserialize")
     now = datetime.now(timezone.utc).replace(microsecond=0)
     late_run = trigger(now - timedelta(hours=1))  # due 55 minutes ago
