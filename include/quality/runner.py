@@ -1,0 +1,185 @@
+"""Runs a layer's suites as GX checkpoints, keeps the results and rebuilds the data docs.
+
+One context and one datasource per run; one checkpoint per suite (named after its table), because
+the columns that identify an offending row (the table's key) are a checkpoint's result format.
+A failed expectation fails the layer with a QualityFailure that names the suite, the rule, the
+table and a few offending rows."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from include.errors import EltError
+from include.paths import DATA_DOCS_DIR
+from include.quality import context as gx_context
+from include.quality.results import RuleResult, record
+from include.quality.rules import Suite
+from include.quality.suites import LAYERS, layer_suites
+from include.warehouse.connect import connect
+from include.warehouse.settings import PgUrl
+
+log = logging.getLogger(__name__)
+SAMPLE_ROWS = 5
+SQLMESH_LAYERS = ("staging", "intermediate", "entity", "crm", "marts", "metrics")
+
+
+class QualityFailure(EltError):
+    """A layer broke at least one rule; the message names each broken rule."""
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    layer: str
+    environment: str
+    run_id: str
+    results: list[RuleResult]
+    data_docs: Path
+
+    @property
+    def failures(self) -> list[RuleResult]:
+        return [r for r in self.results if not r.success]
+
+    @property
+    def success(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> dict:
+        return {"layer": self.layer, "environment": self.environment, "run_id": self.run_id,
+                "suites": len({r.suite for r in self.results}), "rules": len(self.results),
+                "failed": [f"{r.suite}: {r.rule}" for r in self.failures], "data_docs": str(self.data_docs)}
+
+
+def schemas(environment: str) -> dict[str, str]:
+    """Each SQLMesh layer's schema: `entity` in prod, `entity__<env>` in a virtual environment."""
+    return {layer: layer if environment == "prod" else f"{layer}__{environment}" for layer in SQLMESH_LAYERS}
+
+
+def run_layer(warehouse: PgUrl, layer: str, *, environment: str = "prod") -> LayerResult:
+    """Validate every table of a layer, record the results in elt_meta.quality_results and GX's
+    store, rebuild the data docs; raise QualityFailure if any expectation failed."""
+    import great_expectations as gx
+
+    suites = layer_suites(layer)
+    layer_schemas = schemas(environment)
+    checked_at = datetime.now(timezone.utc)
+    run_id = f"{layer}-{environment}-{checked_at:%Y%m%dT%H%M%S.%fZ}"
+    _check_tables_exist(warehouse, suites, layer_schemas)
+    ctx = gx_context.open_context()
+    source = gx_context.datasource(ctx, warehouse)
+    checkpoints = [(suite, _checkpoint(ctx, source, suite, layer_schemas)) for suite in suites]
+    results: list[RuleResult] = []
+    validations = []
+    gx_run_id = gx.RunIdentifier(run_name=run_id, run_time=checked_at)
+    for suite, checkpoint in checkpoints:
+        outcome = checkpoint.run(run_id=gx_run_id)
+        for identifier, validation in outcome.run_results.items():
+            validations.append(identifier)
+            results += [_rule_result(warehouse, suite, layer_schemas, environment, r) for r in validation.results]
+    record(warehouse, run_id, checked_at, layer, environment, results)
+    result = LayerResult(layer, environment, run_id, results, build_data_docs(ctx, validations))
+    log.info("quality %s (%s): %d suites, %d rules, %d failed; data docs %s", layer, environment,
+             len(suites), len(results), len(result.failures), result.data_docs)
+    if result.failures:
+        raise QualityFailure(failure_message(result))
+    return result
+
+
+def build_data_docs(ctx=None, validations: list | None = None) -> Path:
+    """Rebuild the data docs site; its index.html. After a run, only that run's pages are rendered
+    (and the index); without one, every suite and every kept validation result."""
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    with gx_context.project_lock():
+        ctx = ctx or gx_context.open_context()
+        resources = None
+        if validations:
+            suites = {ExpectationSuiteIdentifier(v.expectation_suite_identifier.name) for v in validations}
+            resources = [*suites, *validations]
+        ctx.build_data_docs(resource_identifiers=resources)
+    return DATA_DOCS_DIR / "index.html"
+
+
+def failure_message(result: LayerResult) -> str:
+    """One line per broken rule: suite, rule and expectation, table, how many rows, a sample."""
+    lines = [f"quality checks failed for layer {result.layer} ({result.environment}): "
+             f"{len(result.failures)} of {len(result.results)} rules broken (run {result.run_id})"]
+    for r in result.failures:
+        share = f" ({r.unexpected_percent:.1f}%)" if r.unexpected_percent is not None else ""
+        if r.unexpected_count is None:
+            lines.append(f"suite {r.suite}: rule {r.rule} [{r.expectation}] could not be evaluated on table "
+                         f"{r.table_name}: {_sample_text(r.sample)}")
+            continue
+        count = f"{r.unexpected_count} of {r.element_count} rows" if r.element_count is not None \
+            else f"{r.unexpected_count} rows"
+        lines.append(f"suite {r.suite}: rule {r.rule} [{r.expectation}] failed on table {r.table_name}: "
+                     f"{count} unexpected{share}; sample: {_sample_text(r.sample)}")
+    return "\n".join(lines)
+
+
+def _checkpoint(ctx, source, suite: Suite, layer_schemas: dict[str, str]):
+    import great_expectations as gx
+
+    schema = layer_schemas.get(suite.schema, suite.schema)
+    batch = gx_context.table_batch(source, schema, suite.table)
+    gx_suite = ctx.suites.add_or_update(gx.ExpectationSuite(
+        name=suite.name, expectations=[rule.build(layer_schemas) for rule in suite.rules]))
+    validation = ctx.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite))
+    return ctx.checkpoints.add_or_update(gx.Checkpoint(
+        name=suite.name, validation_definitions=[validation],
+        result_format={"result_format": "SUMMARY", "unexpected_index_column_names": list(suite.key),
+                       "partial_unexpected_count": SAMPLE_ROWS}))
+
+
+def _rule_result(warehouse: PgUrl, suite: Suite, layer_schemas, environment: str, outcome) -> RuleResult:
+    config = outcome.expectation_config
+    rule = next(r for r in suite.rules if r.name == config.meta["rule"])
+    table_name = f"{layer_schemas.get(suite.schema, suite.schema)}.{suite.table}"
+    found = outcome.result or {}
+    error = _error(outcome.exception_info)
+    if error:   # an expectation that could not be evaluated is broken, and says why
+        return RuleResult(suite.name, table_name, rule.name, config.type, False, None, None, None,
+                          [{"error": error}])
+    if rule.sql is not None:   # SQL rules report a row count; their rows are the sample
+        sample = [] if outcome.success else _sql_sample(warehouse, config.kwargs["unexpected_rows_query"], table_name)
+        return RuleResult(suite.name, table_name, rule.name, config.type, outcome.success, None,
+                          found.get("observed_value"), None, sample)
+    sample = found.get("partial_unexpected_index_list") or found.get("partial_unexpected_list") or []
+    return RuleResult(suite.name, table_name, rule.name, config.type, outcome.success, found.get("element_count"),
+                      found.get("unexpected_count"), found.get("unexpected_percent"), sample[:SAMPLE_ROWS])
+
+
+def _sql_sample(warehouse: PgUrl, query: str, table_name: str) -> list[dict]:
+    with connect(warehouse) as conn:
+        cur = conn.execute(f"SELECT * FROM ({query.format(batch=table_name)}) offending LIMIT {SAMPLE_ROWS}")
+        names = [d.name for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _error(info) -> str | None:
+    """The first error message in GX's exception_info (flat, or keyed by metric)."""
+    infos = [info] if isinstance(info, dict) and "raised_exception" in info else list((info or {}).values())
+    for item in infos:
+        if isinstance(item, dict) and item.get("raised_exception"):
+            return " ".join(str(item.get("exception_message", "")).split())[:500]
+    return None
+
+
+def _check_tables_exist(warehouse: PgUrl, suites: list[Suite], layer_schemas: dict[str, str]) -> None:
+    """A missing table is a clear error (built yet? right environment?), not a GX traceback."""
+    names = [f"{layer_schemas.get(s.schema, s.schema)}.{s.table}" for s in suites]
+    with connect(warehouse) as conn:
+        missing = [n for n in names if conn.execute("SELECT to_regclass(%s)", (n,)).fetchone()[0] is None]
+    if missing:
+        raise EltError(f"cannot check quality in {warehouse.redacted}: {len(missing)} tables are missing "
+                       f"({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''}); run the el DAGs and "
+                       f"the transform first (or plan the SQLMesh environment)")
+
+
+def _sample_text(rows: list) -> str:
+    if not rows:
+        return "none"
+    return "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) if isinstance(row, dict) else str(row)
+                     for row in rows)
