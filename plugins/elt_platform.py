@@ -24,8 +24,7 @@ class _AppOnFirstRequest:
 
 
 def _view(name: str, path: str, route: str) -> dict:
-    return {"name": name, "href": f"{URL_PREFIX}{path}", "url_route": route, "category": "ELT platform",
-            "destination": "nav"}
+    return {"name": name, "href": f"{URL_PREFIX}{path}", "url_route": route, "destination": "nav"}
 
 
 class EltPlatformPlugin(AirflowPlugin):

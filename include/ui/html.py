@@ -10,7 +10,8 @@ STYLE = """
 body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1f2933; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.8rem; }
 table { border-collapse: collapse; font-size: 0.9rem; }
-th, td { border-bottom: 1px solid #d9e2ec; padding: 0.3rem 0.8rem; text-align: left; vertical-align: top; }
+th, td { border-bottom: 1px solid #d9e2ec; padding: 0.3rem 0.8rem; text-align: left; vertical-align: top;
+         max-width: 40rem; overflow-wrap: anywhere; }
 th { background: #f0f4f8; }
 .empty { color: #627d98; font-style: italic; }
 .bad { color: #b42318; font-weight: 600; } .good { color: #067647; }

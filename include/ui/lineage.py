@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from include.paths import SQLMESH_DIR
+from include.report import MODEL_LAYERS
 from include.ui.html import Markup, join, link, page, table, tag
 from include.warehouse.settings import PgUrl
 
 # What defines the DAG; SQLMesh's own .cache/ and logs/ under the project are not among them.
 PROJECT_PARTS = ("config.yaml", "models", "macros", "external_models", "seeds")
+LAYERS = ("raw", *MODEL_LAYERS)   # build order; the raw tables are SQLMesh's external models
 
 
 @dataclass(frozen=True)
@@ -107,16 +109,19 @@ def _model_link(prefix: str, name: str) -> Markup:
 
 
 def render_index(lineage: Lineage, prefix: str) -> str:
-    """Every model, by layer in build order, with its direct parents and children."""
-    rows = [[_model_link(prefix, m.name), m.layer, m.kind,
-             join(_sep(_model_link(prefix, p) for p in m.parents)) or "-",
-             join(_sep(_model_link(prefix, c) for c in m.children)) or "-"]
-            for m in sorted(lineage.models.values(), key=lambda m: (len(lineage.upstream(m.name)), m.name))]
-    return page("Model lineage",
-                tag("p", f"{len(lineage.models)} nodes of the SQLMesh DAG, raw tables first, each model after "
-                         "everything it reads. Pick a model for its whole upstream tree."),
-                table(["model", "layer", "kind", "reads (upstream)", "read by (downstream)"], rows,
-                      "The SQLMesh project has no models."))
+    """Every model by layer, in build order (the raw tables first), with its direct parents and children."""
+    by_layer: dict[str, list[Model]] = {layer: [] for layer in LAYERS}
+    for model in lineage.models.values():
+        by_layer.setdefault("raw" if model.is_raw else model.layer, []).append(model)
+    sections = [tag("p", f"{len(lineage.models)} nodes of the SQLMesh DAG. Pick a model for its whole "
+                         "upstream tree, down to the raw tables.")]
+    for layer, models in by_layer.items():
+        if models:
+            rows = ([_model_link(prefix, m.name), m.kind, join(_sep(_model_link(prefix, p) for p in m.parents)) or "-",
+                     join(_sep(_model_link(prefix, c) for c in m.children)) or "-"] for m in models)
+            sections += [tag("h2", f"{layer} ({len(models)})", id=layer),
+                         table(["model", "kind", "reads (upstream)", "read by (downstream)"], rows, "")]
+    return page("Model lineage", *sections)
 
 
 def render_model(lineage: Lineage, name: str, prefix: str) -> str:
