@@ -16,6 +16,9 @@ def apply_governance(url: PgUrl) -> dict:
         created = ensure_roles(conn)
         # Masked views and grants change together, so no reader ever sees a view without its grant.
         with conn.transaction():
+            # One run per database at a time (advisory locks are per database): concurrent GRANTs
+            # on one object fail with "tuple concurrently updated".
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('elt_governance'))")
             masked = rebuild_masked_views(conn, catalog.relations(conn))
             grants = sync_grants(conn, catalog.schemas(conn), catalog.relations(conn))
     return {"database": url.database, "roles_created": created, "masked_views": masked, "grants": grants}
