@@ -11,7 +11,6 @@ from importlib import import_module
 
 from include.errors import EltError
 from include.paths import SQLMESH_DIR
-from include.quality.model_rules import read_model
 from include.quality.rules import Rule, Suite
 
 LAYERS = ("raw", "entity", "crm", "marts", "metrics")
@@ -33,6 +32,8 @@ def _layer_suites(layer: str) -> tuple[Suite, ...]:
 
 
 def model_suites(layer: str, declared: dict[str, list[Rule]]) -> list[Suite]:
+    from include.quality.model_rules import read_model   # SQLMesh's parser: not at DAG parse time
+
     models = {path.stem: path for path in sorted((SQLMESH_DIR / "models" / layer).glob("*.sql"))}
     unknown = sorted(set(declared) - set(models))
     if unknown:
