@@ -26,7 +26,7 @@ import os
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 import psycopg
@@ -119,11 +119,7 @@ class ApiBatch:
 
 
 def dig(record: Any, path: str) -> Any:
-    for part in path.split("."):
-        if not isinstance(record, dict):
-            return None
-        record = record.get(part)
-    return record
+    return dig_parts(record, tuple(path.split(".")))
 
 
 def to_timestamp(value: Any, fmt: str) -> dt.datetime | None:
@@ -155,23 +151,47 @@ def _is_number(value: Any) -> bool:
         return False
 
 
-def inspect(entity: Entity, record: dict) -> tuple[str | None, dt.datetime | None, list[str]]:
-    """(id, cursor, flags) of one record."""
-    flags = []
-    key = dig(record, entity.primary_key)
-    if key in (None, ""):
-        flags.append(f"missing:{entity.primary_key}")
-    cursor = to_timestamp(dig(record, entity.cursor), entity.cursor_format)
-    if cursor is None:
-        flags.append(f"bad_cursor:{entity.cursor}")
-    for path in entity.required:
-        if dig(record, path) in (None, ""):
-            flags.append(f"missing:{path}")
-    for path in entity.numeric:
-        value = dig(record, path)
-        if value is not None and not _is_number(value):
-            flags.append(f"not_a_number:{path}")
-    return (None if key in (None, "") else str(key)), cursor, sorted(set(flags))
+def _getter(path: str) -> Callable[[Any], Any]:
+    """dig() for one path, split once: it runs several times for every record."""
+    parts = tuple(path.split("."))
+    if len(parts) == 1:
+        return lambda record: record.get(path) if isinstance(record, dict) else None
+    return lambda record: dig_parts(record, parts)
+
+
+def dig_parts(record: Any, parts: tuple[str, ...]) -> Any:
+    for part in parts:
+        if not isinstance(record, dict):
+            return None
+        record = record.get(part)
+    return record
+
+
+def inspector(entity: Entity) -> Callable[[dict], tuple[str | None, dt.datetime | None, list[str]]]:
+    """The function giving (id, cursor, flags) of one of the entity's records."""
+    key_of, cursor_of, fmt = _getter(entity.primary_key), _getter(entity.cursor), entity.cursor_format
+    required = [(f"missing:{path}", _getter(path)) for path in entity.required]
+    numeric = [(f"not_a_number:{path}", _getter(path)) for path in entity.numeric]
+    no_key, bad_cursor = f"missing:{entity.primary_key}", f"bad_cursor:{entity.cursor}"
+
+    def inspect(record: dict) -> tuple[str | None, dt.datetime | None, list[str]]:
+        flags = []
+        key = key_of(record)
+        if key in (None, ""):
+            flags.append(no_key)
+        cursor = to_timestamp(cursor_of(record), fmt)
+        if cursor is None:
+            flags.append(bad_cursor)
+        for flag, get in required:
+            if get(record) in (None, ""):
+                flags.append(flag)
+        for flag, get in numeric:
+            value = get(record)
+            if value is not None and not _is_number(value):
+                flags.append(flag)
+        return (None if key in (None, "") else str(key)), cursor, sorted(set(flags)) if flags else flags
+
+    return inspect
 
 
 # One warehouse connection per process and warehouse, reused by the next batch: a new connection
@@ -248,16 +268,27 @@ WITH incoming AS (
 SELECT loaded, deleted FROM counts"""
 
 
+# The payload as stored and hashed into its version: json.dumps(record, separators=(",", ":"),
+# sort_keys=True) byte for byte, without building a new encoder for every record as dumps does.
+_canonical_json = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode
+
 # A first load's ledger row and watermark: its rows went straight into raw, counted as they went.
 _RECORD_FIRST_LOAD = """
 WITH counts AS (SELECT %(rows_loaded)s::bigint AS loaded, %(rows_deleted)s::bigint AS deleted), {ledger}
 SELECT loaded, deleted FROM counts"""
 
 
+# The temp table the records of a later load stream into: one per connection, kept across its batches
+# (ON COMMIT DELETE ROWS), because making and dropping a table in every batch writes the catalog
+# and cost more than the rest of a small batch.
+_INCOMING = ("CREATE TEMP TABLE _incoming (id text NOT NULL, cursor_at timestamptz, payload jsonb NOT NULL, "
+             "_version text NOT NULL, _flags text[] NOT NULL, _deleted boolean NOT NULL) ON COMMIT DELETE ROWS")
+
+
 def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, warehouse: PgUrl) -> ApiBatch:
     """One entity into raw as one atomic batch. Its fixed cost is kept to a few round trips (an
     Airflow task per entity pays it every 15 minutes): one statement takes the lock and checks the
-    ledger and the table, one makes the temp table and reads the watermark and whether raw is
+    ledger, the table and the connection's temp table, one reads the watermark and whether raw is
     empty, COPY streams the records, one statement lands the new versions with the ledger row and
     the watermark, COMMIT.
 
@@ -272,29 +303,26 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
     raw = sql.Identifier(manifest.raw_schema, entity.name)
     # Safe without a synchronous flush: rows and watermark commit together, so a commit lost in a
     # crash loses both and the next run reads the same window again.
-    dst, (_, _, ledger_ready, table_exists) = _open_batch(
+    dst, (_, _, ledger_ready, table_exists, has_incoming) = _open_batch(
         warehouse,
         f"SELECT pg_advisory_xact_lock(hashtext(%s)), set_config('synchronous_commit', 'off', true), "
-        f"{meta.READY}, to_regclass(%s) IS NOT NULL",
+        f"{meta.READY}, to_regclass(%s) IS NOT NULL, to_regclass('pg_temp._incoming') IS NOT NULL",
         (f"{manifest.raw_schema}.{entity.name}", payload_tables.regclass(manifest.raw_schema, entity.name)))
     try:
         # What exists stays: only a "missing" read in the locking statement is read again after it.
         meta.ensure(dst, ledger_ready or None)
         payload_tables.ensure(dst, manifest.raw_schema, entity.name, table_exists or None)
-        # The temp table is made on a first load too, unused: first loads are rare, and a separate
-        # statement would cost every other batch a round trip.
-        cur = dst.execute(sql.SQL(
-            "CREATE TEMP TABLE _incoming (id text NOT NULL, cursor_at timestamptz, payload jsonb NOT NULL, "
-            "_version text NOT NULL, _flags text[] NOT NULL, _deleted boolean NOT NULL) ON COMMIT DROP; "
+        watermark, first_load = dst.execute(sql.SQL(
             "SELECT (SELECT cursor_value FROM elt_meta.watermarks WHERE source = {} AND table_name = {}), "
             "NOT EXISTS (SELECT FROM {})"
-        ).format(sql.Literal(manifest.source), sql.Literal(entity.name), raw))
-        cur.nextset()
-        watermark, first_load = cur.fetchone()
+        ).format(sql.Literal(manifest.source), sql.Literal(entity.name), raw)).fetchone()
+        if not (first_load or has_incoming):
+            dst.execute(_INCOMING)
         since = watermark - entity.overlap if watermark else None
         batch.cursor_from = watermark
         newest = watermark
-        deleted_flag = entity.deleted_flag
+        inspect = inspector(entity)
+        deleted_of = _getter(entity.deleted_flag) if entity.deleted_flag else None
         if first_load:
             copy_sql = sql.SQL("COPY {} (id, cursor_at, payload, _version, _flags, _deleted, _batch_id, _extracted_at) "
                                "FROM STDIN").format(raw)
@@ -304,24 +332,24 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
         streamed: set[bytes] = set()
         written = deleted = 0
         with dst.cursor().copy(copy_sql) as copy:
+            write_row, md5 = copy.write_row, hashlib.md5
 
             def write(key: str | None, cursor: dt.datetime | None, text: str, flags: list[str], is_deleted: bool) -> None:
                 nonlocal written, deleted
-                digest = hashlib.md5(text.encode()).digest()
+                digest = md5(text.encode()).digest()
                 if digest in streamed:
                     return
                 streamed.add(digest)
                 version = digest.hex()
-                copy.write_row((key or f"_unkeyed:{version}", cursor, text, version, flags, is_deleted) + stamp)
+                # No flags as the array's literal: adapting an empty list costs more than the rest of the row.
+                write_row((key or f"_unkeyed:{version}", cursor, text, version, flags or "{}", is_deleted) + stamp)
                 written += 1
                 deleted += is_deleted
 
-            dumps = json.dumps
             try:
                 for record in fetch(client, since):
-                    key, cursor, flags = inspect(entity, record)
-                    write(key, cursor, dumps(record, separators=(",", ":"), sort_keys=True), flags,
-                          bool(dig(record, deleted_flag)) if deleted_flag else False)
+                    key, cursor, flags = inspect(record)
+                    write(key, cursor, _canonical_json(record), flags, bool(deleted_of(record)) if deleted_of else False)
                     batch.rows_seen += 1
                     if flags:
                         batch.rows_flagged += 1
