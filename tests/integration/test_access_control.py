@@ -183,17 +183,27 @@ def test_grants_and_masking_come_back_after_a_plan_replaces_a_view(governed, pg_
 
 def test_a_grant_made_by_hand_does_not_survive_a_run(governed):
     wh, _, login = governed
-    with connect(wh, autocommit=True) as conn:
+    marketing = login["analyst_marketing"]
+    with connect(wh, autocommit=True) as conn:  # marketing reads marts (its marketing_* marts), not revenue
+        conn.execute("GRANT SELECT ON marts.revenue_monthly TO analyst_marketing")
         conn.execute("GRANT USAGE ON SCHEMA crm TO analyst_marketing")
         conn.execute("GRANT SELECT ON crm.dim_contacts TO analyst_marketing")
-    assert _can(login["analyst_marketing"], "SELECT count(*) FROM crm.dim_contacts")
+    assert _can(marketing, "SELECT count(*) FROM marts.revenue_monthly")
+    assert _can(marketing, "SELECT count(*) FROM crm.dim_contacts")
     apply_governance(wh)
-    assert not _can(login["analyst_marketing"], "SELECT count(*) FROM crm.dim_contacts")
+    assert not _can(marketing, "SELECT count(*) FROM marts.revenue_monthly")
+    assert not _can(marketing, "SELECT count(*) FROM crm.dim_contacts")
+    assert _can(marketing, "SELECT count(*) FROM marts.marketing_attribution")
 
 
-def test_warehouses_on_one_server_are_governed_at_the_same_time(governed, warehouse_copy):
+def test_warehouses_on_one_server_are_governed_at_the_same_time(governed, warehouse_copy, pg_server):
     first, _, _ = governed
     second = warehouse_copy()
+    # New members: every run sets their logging at once, on the server-wide role catalog.
+    newcomers = [f"t4_{uuid.uuid4().hex[:8]}_new" for _ in range(4)]
+    with connect(pg_server, autocommit=True) as conn:
+        for login in newcomers:
+            conn.execute(f'CREATE ROLE "{login}" LOGIN IN ROLE analyst_sales')
     errors = []
 
     def run(url):
@@ -207,7 +217,13 @@ def test_warehouses_on_one_server_are_governed_at_the_same_time(governed, wareho
         t.start()
     for t in threads:
         t.join(timeout=120)
+    with connect(pg_server, autocommit=True) as conn:
+        logged = {r for (r,) in conn.execute("""SELECT r.rolname FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+                                                 WHERE 'log_statement=all' = ANY(s.setconfig)""")}
+        for login in newcomers:
+            conn.execute(f'DROP ROLE "{login}"')
     assert errors == []
+    assert set(newcomers) <= logged
 
 
 def test_every_personal_data_column_of_the_serving_layers_is_classified(built_warehouse):
