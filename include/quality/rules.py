@@ -67,8 +67,11 @@ def key(*columns: str) -> list[Rule]:
 
 def between(*columns: str, low: float | None = 0, high: float | None = None) -> list[Rule]:
     """Range: NULLs pass (completeness is its own rule)."""
-    bounds = f"{'' if low is None else low}..{'' if high is None else high}"
-    return [Rule("range", f"{c} in {bounds}", "ExpectColumnValuesToBeBetween",
+    if low is not None and high is not None:
+        bounds = f"{low} to {high}"
+    else:
+        bounds = f">= {low}" if low is not None else f"<= {high}"
+    return [Rule("range", f"{c} ({bounds})", "ExpectColumnValuesToBeBetween",
                  {"column": c, "min_value": low, "max_value": high}) for c in columns]
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from include.errors import EltError
-from include.paths import DATA_DOCS_DIR
+from include.paths import DATA_DOCS_DIR, EXPECTATIONS_DIR
 from include.quality import context as gx_context
 from include.quality.results import RuleResult, record
 from include.quality.rules import Suite
@@ -22,6 +22,9 @@ from include.warehouse.settings import PgUrl
 
 log = logging.getLogger(__name__)
 SAMPLE_ROWS = 5
+# GX's own store keeps each suite's newest runs (its data docs list them); elt_meta.quality_results
+# keeps every run. Without a bound, the store and the docs index grow every 15 minutes.
+GX_RUNS_KEPT = 10
 SQLMESH_LAYERS = ("staging", "intermediate", "entity", "crm", "marts", "metrics")
 
 
@@ -93,12 +96,31 @@ def build_data_docs(ctx=None, validations: list | None = None) -> Path:
 
     with gx_context.project_lock():
         ctx = ctx or gx_context.open_context()
+        _prune_gx_results()
         resources = None
         if validations:
             suites = {ExpectationSuiteIdentifier(v.expectation_suite_identifier.name) for v in validations}
             resources = [*suites, *validations]
         ctx.build_data_docs(resource_identifiers=resources)
     return DATA_DOCS_DIR / "index.html"
+
+
+def _prune_gx_results() -> None:
+    """Delete each suite's validation results beyond the newest GX_RUNS_KEPT, and their pages.
+    GX's filesystem store lays a result out as <suite dirs>/<run name>/<run time>/<batch>.json and
+    the site mirrors that path as .html."""
+    store = EXPECTATIONS_DIR / "uncommitted" / "validations"
+    by_suite: dict[Path, list[Path]] = {}
+    for result in store.glob("**/*.json"):
+        by_suite.setdefault(result.parent.parent.parent, []).append(result)
+    for results in by_suite.values():
+        for old in sorted(results, key=lambda p: p.stat().st_mtime, reverse=True)[GX_RUNS_KEPT:]:
+            page = (DATA_DOCS_DIR / "validations" / old.relative_to(store)).with_suffix(".html")
+            for path in (old, page):
+                path.unlink(missing_ok=True)
+                for folder in (path.parent, path.parent.parent):
+                    if folder.is_dir() and not any(folder.iterdir()):
+                        folder.rmdir()
 
 
 def failure_message(result: LayerResult) -> str:
