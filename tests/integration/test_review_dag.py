@@ -19,8 +19,9 @@ from include.warehouse.connect import connect
 from include.warehouse.settings import Warehouse
 
 pytestmark = pytest.mark.slow
-BRANCH = "feature/Device-Review-Marker"
-ENV = "feature_device_review_marker"
+BRANCH = "feature/Ticket-Review-Marker"
+ENV = "feature_ticket_review_marker"
+MODEL = "crm.fact_tickets"   # a leaf: the branch's plan builds this one model
 
 
 def git(repo, *args: str) -> str:
@@ -29,38 +30,51 @@ def git(repo, *args: str) -> str:
 
 def make_repo(path):
     """A git repository holding this checkout's SQLMesh project on `main` (what prod was built
-    from, uncommitted edits included) and BRANCH, which adds a column to entity_devices."""
+    from, uncommitted edits included) and BRANCH, which adds a column to MODEL."""
     shutil.copytree(SQLMESH_DIR, path / "sqlmesh", ignore=shutil.ignore_patterns(".cache", "logs", "__pycache__"))
     git(path.parent, "init", "--quiet", "--initial-branch=main", str(path))
     git(path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "--allow-empty", "-m", "x")
     git(path, "add", "sqlmesh")
     git(path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", "prod")
     git(path, "checkout", "--quiet", "-b", BRANCH)
-    model = path / "sqlmesh" / "models" / "entity" / "entity_devices.sql"
+    model = path / "sqlmesh" / "models" / "crm" / "fact_tickets.sql"
     head, found, tail = model.read_text().rpartition("\nFROM ")
-    assert found, "entity_devices.sql ends with its FROM clause"
+    assert found, "fact_tickets.sql ends with its FROM clause"
     model.write_text(head + ",\n  1::INT AS review_marker\nFROM " + tail)
     git(path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-am", "review marker")
     git(path, "checkout", "--quiet", "main")
+
+
+def rebuild_prod(warehouse) -> None:
+    """Prod rebuilt by the platform's transform from the copy's raw data. SQLMesh names every model
+    after its database, so the state the copy inherited describes the original, not the copy."""
+    from include.transform.runner import run
+
+    with connect(warehouse, autocommit=True) as conn:
+        for (schema,) in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname "
+                                      "NOT LIKE 'raw\\_%' AND nspname NOT IN ('information_schema', 'public', 'elt_meta')"
+                                      ).fetchall():
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    run(warehouse)
 
 
 def prod_state(warehouse) -> dict:
     """Prod as a reviewer must find it afterwards: its environment's snapshots and the changed
     model's columns and contents."""
     with connect(warehouse) as conn:
-        (snapshots,) = conn.execute("SELECT snapshots FROM sqlmesh._environments WHERE name = 'prod'").fetchone()
+        (snapshots,) = conn.execute("SELECT snapshots FROM sqlmesh_state._environments WHERE name = 'prod'").fetchone()
         columns = [r[0] for r in conn.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'entity' "
-            "AND table_name = 'entity_devices' ORDER BY ordinal_position")]
-        rows, digest = conn.execute("SELECT count(*), md5(string_agg(d::text, '|' ORDER BY d::text)) "
-                                    "FROM entity.entity_devices d").fetchone()
-    fingerprints = sorted((s["name"], json.dumps(s["fingerprint"], sort_keys=True))
-                          for s in (json.loads(snapshots) if isinstance(snapshots, str) else snapshots))
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'crm' "
+            "AND table_name = 'fact_tickets' ORDER BY ordinal_position")]
+        rows, digest = conn.execute(f"SELECT count(*), md5(string_agg(t::text, '|' ORDER BY t::text)) FROM {MODEL} t"
+                                    ).fetchone()
+    fingerprints = sorted((s["name"], json.dumps(s["fingerprint"], sort_keys=True)) for s in json.loads(snapshots))
     return {"fingerprints": fingerprints, "columns": columns, "rows": rows, "digest": digest}
 
 
 def test_review_dag_plans_validates_and_diffs_a_branch_without_touching_prod(warehouse_copy, tmp_path, monkeypatch):
     warehouse = warehouse_copy()
+    rebuild_prod(warehouse)
     repo = tmp_path / "repo"
     make_repo(repo)
     before = prod_state(warehouse)
@@ -77,14 +91,16 @@ def test_review_dag_plans_validates_and_diffs_a_branch_without_touching_prod(war
     with sqlite3.connect(home / "airflow.db") as meta:
         states = dict(meta.execute("SELECT task_id, state FROM task_instance WHERE dag_id = 'review'"))
         pools = dict(meta.execute("SELECT task_id, pool FROM task_instance WHERE dag_id = 'review'"))
+        slots = meta.execute("SELECT slots FROM slot_pool WHERE pool = 'sqlmesh'").fetchone()
         (value,) = meta.execute("SELECT value FROM xcom WHERE dag_id = 'review' AND task_id = 'report'").fetchone()
     assert states == dict.fromkeys(["plan", "validate", "report", "verdict"], "success")
-    assert pools["plan"] == "sqlmesh"
+    assert pools["plan"] == "sqlmesh" and slots == (1,), "plans take the one slot migrate made"
     summary = json.loads(value)
     assert summary["environment"] == ENV and summary["branch"] == BRANCH
-    assert summary["directly_modified"] == ["entity.entity_devices"]
+    assert summary["directly_modified"] == [MODEL] and summary["indirectly_modified"] == []
     assert summary["quality_failed_layers"] == []
-    (diff,) = [d for d in summary["diffs"] if d["model"] == "entity.entity_devices"]
+    (diff,) = summary["diffs"]
+    assert diff["model"] == MODEL
     assert diff["added"] == ["review_marker"] and diff["removed"] == [] and diff["modified"] == []
     assert diff["prod_rows"] == diff["branch_rows"] == before["rows"]
     assert diff["only_in_prod"] == diff["only_in_branch"] == 0
@@ -92,14 +108,13 @@ def test_review_dag_plans_validates_and_diffs_a_branch_without_touching_prod(war
     report = (tmp_path / "local" / "reviews" / f"{ENV}.md").read_text()
     assert summary["report"] == str(tmp_path / "local" / "reviews" / f"{ENV}.md")
     assert f"# Review of branch `{BRANCH}`" in report
-    assert "- directly modified: `entity.entity_devices`" in report
+    assert f"- directly modified: `{MODEL}`" in report
     assert "columns added: `review_marker`" in report
     assert "| entity | passed" in report and "FAILED" not in report
 
     assert prod_state(warehouse) == before, "prod's snapshots, columns and rows are unchanged"
     with connect(warehouse) as conn:
-        assert conn.execute("SELECT count(review_marker) FROM entity__feature_device_review_marker.entity_devices"
-                            ).fetchone()[0] == before["rows"]
+        assert conn.execute(f"SELECT count(review_marker) FROM crm__{ENV}.fact_tickets").fetchone()[0] == before["rows"]
         envs = {r[0] for r in conn.execute("SELECT environment FROM elt_meta.quality_results")}
     assert ENV in envs, "the GX results were recorded for the review environment"
     assert git(repo, "worktree", "list").count("\n") == 1, "the review's worktree is gone"
