@@ -22,7 +22,7 @@ class SuiteResult:
     layer: str
     checked_at: datetime
     rules: int
-    failed_rules: list[str]
+    failed_rules: list[str]   # each with its offending row count when the rule counts rows
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,16 @@ def _exists(conn, table: str) -> bool:
 
 
 def suite_results(conn) -> list[SuiteResult]:
-    """Each suite's rules from its newest run (elt_meta.quality_results holds one row per rule and run)."""
+    """Each suite's rules from its newest prod run (elt_meta.quality_results holds one row per rule
+    and run; review runs on SQLMesh dev environments are the review DAG's business, not prod's health)."""
     if not _exists(conn, "elt_meta.quality_results"):
         return []
     rows = conn.execute(
-        """WITH latest AS (SELECT DISTINCT ON (suite) suite, run_id
-                           FROM elt_meta.quality_results ORDER BY suite, checked_at DESC)
+        """WITH latest AS (SELECT DISTINCT ON (suite) suite, run_id FROM elt_meta.quality_results
+                           WHERE environment = 'prod' ORDER BY suite, checked_at DESC)
            SELECT q.suite, min(q.layer), max(q.checked_at), count(*),
-                  coalesce(array_agg(q.rule ORDER BY q.rule) FILTER (WHERE NOT q.success), '{}')
+                  coalesce(array_agg(q.rule || coalesce(' (' || q.unexpected_count || ' rows)', '') ORDER BY q.rule)
+                           FILTER (WHERE NOT q.success), '{}')
            FROM elt_meta.quality_results q JOIN latest USING (suite, run_id)
            GROUP BY q.suite ORDER BY q.suite""").fetchall()
     return [SuiteResult(*row) for row in rows]
@@ -95,5 +97,5 @@ def render(health: Health, now: datetime | None = None) -> str:
     return page("Platform health",
                 tag("p", f"As of {now:%Y-%m-%d %H:%M:%S}Z."),
                 join([tag("h2", "Freshness per raw table"), freshness]),
-                join([tag("h2", "Last quality suite results"), suites]),
+                join([tag("h2", "Last quality suite results (prod)"), suites]),
                 join([tag("h2", f"SLA misses (latest {SLA_MISSES_SHOWN})"), misses]))

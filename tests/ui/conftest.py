@@ -94,11 +94,8 @@ def standalone_env(wh: Warehouse, home: Path, port: int) -> tuple[dict[str, str]
     password = secrets.token_urlsafe(12)
     passwords = home / "passwords.json"
     passwords.write_text(json.dumps({"admin": password}))
-    env = airflow_env(wh)
+    env = airflow_env(wh, home)
     env.update({
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
-        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
         "AIRFLOW__API__HOST": "127.0.0.1", "AIRFLOW__API__PORT": str(port),
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
@@ -144,12 +141,11 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM to the whole process group (standalone stops its components), then SIGKILL to
-    whatever of the group is left once standalone has exited, or after 30 s."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
+    """Ctrl-C to standalone (it stops its components and waits for them), then SIGKILL to whatever
+    of its process group is left once it has exited, or after 60 s."""
+    proc.send_signal(signal.SIGINT)
     with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=30)
+        proc.wait(timeout=60)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)

@@ -98,11 +98,11 @@ def test_platform_health_shows_freshness_suites_and_sla_misses(signed_in, airflo
 
     with connect(airflow_ui.warehouse.warehouse) as conn:
         has_results = conn.execute("SELECT to_regclass('elt_meta.quality_results')").fetchone()[0] is not None
-        suites = conn.execute("SELECT count(DISTINCT suite) FROM elt_meta.quality_results").fetchone()[0] \
+        suites = conn.execute("SELECT count(DISTINCT suite) FROM elt_meta.quality_results WHERE environment = 'prod'").fetchone()[0] \
             if has_results else 0
         has_misses = conn.execute("SELECT to_regclass('elt_meta.sla_misses')").fetchone()[0] is not None
         misses = conn.execute("SELECT count(*) FROM elt_meta.sla_misses").fetchone()[0] if has_misses else 0
-    results = section(signed_in, "Last quality suite results")
+    results = section(signed_in, "Last quality suite results (prod)")
     if suites:
         assert len(rows(results)) == suites, "one row per suite, its latest run"
     else:
