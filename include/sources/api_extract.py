@@ -203,13 +203,13 @@ _IDLE: dict[tuple[int, str], psycopg.Connection] = {}
 _IDLE_LOCK = threading.Lock()
 
 
-def _open_batch(warehouse: PgUrl, first_sql: str, params: tuple) -> tuple[psycopg.Connection, tuple]:
-    """A connection in a new transaction and the row of the transaction's first statement."""
+def _open_batch(warehouse: PgUrl, begin: Callable[[psycopg.Connection], tuple]) -> tuple[psycopg.Connection, tuple]:
+    """A connection in a new transaction and what `begin`, the transaction's first statements, read."""
     with _IDLE_LOCK:
         conn = _IDLE.pop((os.getpid(), warehouse.url), None)
     if conn is not None and not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE:
         try:
-            return conn, conn.execute(first_sql, params).fetchone()
+            return conn, begin(conn)
         except psycopg.OperationalError:
             conn.close()    # the server went away since the last batch: start over on a new connection
         except BaseException:
@@ -219,7 +219,7 @@ def _open_batch(warehouse: PgUrl, first_sql: str, params: tuple) -> tuple[psycop
         conn.close()
     conn = connect(warehouse)
     try:
-        return conn, conn.execute(first_sql, params).fetchone()
+        return conn, begin(conn)
     except BaseException:
         conn.close()
         raise
@@ -287,10 +287,10 @@ _INCOMING = ("CREATE TEMP TABLE _incoming (id text NOT NULL, cursor_at timestamp
 
 def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, warehouse: PgUrl) -> ApiBatch:
     """One entity into raw as one atomic batch. Its fixed cost is kept to a few round trips (an
-    Airflow task per entity pays it every 15 minutes): one statement takes the lock and checks the
-    ledger, the table and the connection's temp table, one reads the watermark and whether raw is
-    empty, COPY streams the records, one statement lands the new versions with the ledger row and
-    the watermark, COMMIT.
+    Airflow task per entity pays it every 15 minutes, and on a busy server every round trip waits
+    for the backend to be scheduled): one takes the lock and reads the watermark, whether raw is
+    empty and whether the connection has its temp table; COPY streams the records; one lands the
+    new versions with the ledger row and the watermark, and commits.
 
     Two records with one version are one record: the version hashes the whole payload, from which
     the id and the cursor derive, so they sort next to each other and the second would never land.
@@ -303,19 +303,32 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
     raw = sql.Identifier(manifest.raw_schema, entity.name)
     # Safe without a synchronous flush: rows and watermark commit together, so a commit lost in a
     # crash loses both and the next run reads the same window again.
-    dst, (_, _, ledger_ready, table_exists, has_incoming) = _open_batch(
-        warehouse,
-        f"SELECT pg_advisory_xact_lock(hashtext(%s)), set_config('synchronous_commit', 'off', true), "
-        f"{meta.READY}, to_regclass(%s) IS NOT NULL, to_regclass('pg_temp._incoming') IS NOT NULL",
-        (f"{manifest.raw_schema}.{entity.name}", payload_tables.regclass(manifest.raw_schema, entity.name)))
+    lock = sql.SQL("SELECT pg_advisory_xact_lock(hashtext({})), set_config('synchronous_commit', 'off', true)").format(
+        sql.Literal(f"{manifest.raw_schema}.{entity.name}"))
+    # Read after the lock is held, so a batch that committed while this one waited is seen.
+    read = sql.SQL(
+        "SELECT " + meta.READY + ", (SELECT cursor_value FROM elt_meta.watermarks WHERE source = {} AND table_name = {}), "
+        "NOT EXISTS (SELECT FROM {}), to_regclass('pg_temp._incoming') IS NOT NULL"
+    ).format(sql.Literal(manifest.source), sql.Literal(entity.name), raw)
+
+    def begin(conn: psycopg.Connection) -> tuple:
+        """Lock and read in one round trip. The read fails on a table or ledger not made yet (a
+        source's first batch): then again, one statement at a time, making what is missing."""
+        try:
+            with conn.pipeline():
+                conn.execute(lock)
+                cur = conn.execute(read)
+            return cur.fetchone()
+        except psycopg.errors.UndefinedTable:
+            conn.rollback()
+            conn.execute(lock)
+            meta.ensure(conn)
+            payload_tables.ensure(conn, manifest.raw_schema, entity.name)
+            return conn.execute(read).fetchone()
+
+    dst, (ledger_ready, watermark, first_load, has_incoming) = _open_batch(warehouse, begin)
     try:
-        # What exists stays: only a "missing" read in the locking statement is read again after it.
-        meta.ensure(dst, ledger_ready or None)
-        payload_tables.ensure(dst, manifest.raw_schema, entity.name, table_exists or None)
-        watermark, first_load = dst.execute(sql.SQL(
-            "SELECT (SELECT cursor_value FROM elt_meta.watermarks WHERE source = {} AND table_name = {}), "
-            "NOT EXISTS (SELECT FROM {})"
-        ).format(sql.Literal(manifest.source), sql.Literal(entity.name), raw)).fetchone()
+        meta.ensure(dst, ledger_ready or None)    # a ledger from before its newest column
         if not (first_load or has_incoming):
             dst.execute(_INCOMING)
         since = watermark - entity.overlap if watermark else None
@@ -370,9 +383,11 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
             params = {**meta.ledger_params(batch), "rows_loaded": written, "rows_deleted": deleted}
         else:
             land, params = sql.SQL(_LAND).format(raw=raw, ledger=ledger), meta.ledger_params(batch)
-        batch.rows_loaded, batch.rows_deleted = dst.execute(land, params).fetchone()
+        with dst.pipeline():    # the landing statement and COMMIT in one round trip
+            cur = dst.execute(land, params)
+            dst.commit()
+        batch.rows_loaded, batch.rows_deleted = cur.fetchone()
         batch.rows_skipped = batch.rows_seen - batch.rows_loaded
-        dst.commit()
     except BaseException:
         dst.close()    # the batch rolls back with the connection, which is never reused
         raise
