@@ -72,30 +72,34 @@ def _minutes_ago(when: datetime | None, now: datetime) -> str:
 
 
 def render(health: Health, now: datetime | None = None) -> str:
+    """The short sections first: the freshness table has a row per raw table (dozens)."""
     now = now or datetime.now(timezone.utc)
     sla_minutes = FRESHNESS_SLA.seconds // 60
+    late = {name for name, loaded, _ in health.freshness if loaded is None or now - loaded > FRESHNESS_SLA}
+    failing = [s for s in health.suites if s.failed_rules]
 
-    def status(loaded):
-        late = loaded is None or now - loaded > FRESHNESS_SLA
-        return tag("span", "late" if late else "fresh", class_="bad" if late else "good")
+    def verdict(bad: bool, bad_text: str, good_text: str):
+        return tag("span", bad_text if bad else good_text, class_="bad" if bad else "good")
 
-    freshness = table(
-        ["raw table", "last load", "age", f"within {sla_minutes} min", "newest record (source cursor)"],
-        ([name, loaded, _minutes_ago(loaded, now), status(loaded), cursor] for name, loaded, cursor in health.freshness),
-        "Nothing loaded yet: no el DAG has landed a batch in raw.")
+    summary = (f"{len(health.freshness)} raw tables loaded, {len(late)} late; {len(health.suites)} suites, "
+               f"{len(failing)} failing; {len(health.sla_misses)} SLA misses recorded.")
     suites = table(
         ["suite", "layer", "checked at", "rules", "result", "failed rules"],
-        ([s.suite, s.layer, s.checked_at, s.rules,
-          tag("span", "passed", class_="good") if not s.failed_rules else
-          tag("span", f"{len(s.failed_rules)} failed", class_="bad"),
+        ([s.suite, s.layer, s.checked_at, s.rules, verdict(bool(s.failed_rules), f"{len(s.failed_rules)} failed", "passed"),
           ", ".join(s.failed_rules) or "-"] for s in health.suites),
         "No suite has run yet: the quality DAG has not validated the warehouse.")
     misses = table(
         ["DAG", "run", "deadline", "detected at", "detail"],
         ([m.dag_id, m.run_id, m.deadline, m.detected_at, m.detail] for m in health.sla_misses),
         f"No SLA misses: every run finished within its share of the {sla_minutes}-minute freshness SLA.")
+    freshness = table(
+        ["raw table", "last load", "age", f"within {sla_minutes} min", "newest record (source cursor)"],
+        ([name, loaded, _minutes_ago(loaded, now), verdict(name in late, "late", "fresh"), cursor]
+         for name, loaded, cursor in health.freshness),
+        "Nothing loaded yet: no el DAG has landed a batch in raw.")
     return page("Platform health",
                 tag("p", f"As of {now:%Y-%m-%d %H:%M:%S}Z."),
-                join([tag("h2", "Freshness per raw table"), freshness]),
+                tag("p", summary, class_="summary"),
                 join([tag("h2", "Last quality suite results (prod)"), suites]),
-                join([tag("h2", f"SLA misses (latest {SLA_MISSES_SHOWN})"), misses]))
+                join([tag("h2", f"SLA misses (latest {SLA_MISSES_SHOWN})"), misses]),
+                join([tag("h2", "Freshness per raw table"), freshness]))

@@ -90,18 +90,18 @@ def _project_version() -> float:
     return newest
 
 
-_cache: dict[str, tuple[float, Lineage]] = {}
+_loaded: tuple[float, Lineage] | None = None   # (project version, its lineage)
 _lock = threading.Lock()
 
 
 def cached(url: PgUrl) -> Lineage:
     """The lineage, loaded once per version of the project (one load at a time)."""
+    global _loaded
     with _lock:
         version = _project_version()
-        hit = _cache.get("lineage")
-        if hit is None or hit[0] != version:
-            _cache["lineage"] = hit = (version, load(url))
-        return hit[1]
+        if _loaded is None or _loaded[0] != version:
+            _loaded = (version, load(url))
+        return _loaded[1]
 
 
 def _model_link(prefix: str, name: str) -> Markup:
@@ -113,8 +113,10 @@ def render_index(lineage: Lineage, prefix: str) -> str:
     by_layer: dict[str, list[Model]] = {layer: [] for layer in LAYERS}
     for model in lineage.models.values():
         by_layer.setdefault("raw" if model.is_raw else model.layer, []).append(model)
+    layers = [(layer, len(models)) for layer, models in by_layer.items() if models]
     sections = [tag("p", f"{len(lineage.models)} nodes of the SQLMesh DAG. Pick a model for its whole "
-                         "upstream tree, down to the raw tables.")]
+                         "upstream tree, down to the raw tables."),
+                tag("p", join(["Layers: ", *_sep(link(f"#{layer}", f"{layer} ({n})") for layer, n in layers)]))]
     for layer, models in by_layer.items():
         if models:
             rows = ([_model_link(prefix, m.name), m.kind, join(_sep(_model_link(prefix, p) for p in m.parents)) or "-",

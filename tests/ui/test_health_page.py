@@ -52,3 +52,4 @@ def test_each_suites_newest_prod_run_and_the_sla_misses(fresh_db):
     page = health.render(got, now=T0 + timedelta(hours=2))
     assert "1 failed" in page and "range of seats in 0.. (3 rows)" in page and "passed" in page
     assert "missed by 20" in page and "No SLA misses" not in page and "No suite has run yet" not in page
+    assert "0 raw tables loaded, 0 late; 2 suites, 1 failing; 2 SLA misses recorded." in page
