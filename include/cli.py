@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from include.errors import EltError
-from include.paths import LOCAL_DIR, REPO_ROOT, SQLMESH_DIR
+from include.paths import DATA_DOCS_DIR, LOCAL_DIR, REPO_ROOT, SQLMESH_DIR
 
 _T0 = time.monotonic()
 
@@ -93,6 +93,7 @@ def cmd_extract(args) -> None:
 
 def cmd_demo(args) -> None:
     from include import airflow_runtime, report
+    from include.quality.suites import LAYERS as quality_layers
     from include.simulation import simulate, simulated_clock
     from include.sources import registry
 
@@ -107,7 +108,10 @@ def cmd_demo(args) -> None:
     say(f"simulated clock now {summary.clock_after:%Y-%m-%d %H:%M}Z")
     say("preparing Airflow metadata (.local/airflow)")
     airflow_runtime.migrate(wh)
-    for dag_id in [f"el__{source}" for source in registry.available()] + ["transform"]:
+    # The chain as the scheduler runs it: every extract, the transform on their Assets, then on the
+    # transform's Assets the governance grants and the GX checkpoints (the demo's own simulate step
+    # stands in for the simulate DAG).
+    for dag_id in [f"el__{source}" for source in registry.available()] + ["transform", "governance", "quality"]:
         say(f"running DAG {dag_id} with the Airflow runtime (airflow dags test)")
         result = airflow_runtime.airflow(wh, "dags", "test", dag_id, capture=True, check=False)
         if result.returncode != 0:
@@ -121,6 +125,13 @@ def cmd_demo(args) -> None:
     if not all(r.matches for r in rows):
         raise EltError("staging row counts differ from the app database for the tables marked NO above")
     print(report.format_layers(report.layer_counts(wh)))
+    checks = report.quality_summary(wh)
+    print(report.format_quality(checks))
+    if {layer for layer, *_ in checks} != set(quality_layers) or any(failed for *_, failed in checks):
+        raise EltError(f"the quality DAG succeeded, yet elt_meta.quality_results lacks a green run of every "
+                       f"layer ({', '.join(quality_layers)}): see the table above")
+    say(f"every checkpoint green: {sum(c[1] for c in checks)} suites, {sum(c[2] for c in checks)} rules")
+    say(f"data docs: {DATA_DOCS_DIR / 'index.html'}")
     say(f"done: raw data in raw_<source>.*, models in staging, intermediate, entity, crm, marts and metrics "
         f"on {wh.warehouse.redacted}")
 

@@ -89,3 +89,23 @@ def format_counts(rows: list[TableCounts]) -> str:
         lines.append(f"{'raw_' + r.source + '.' + r.table:<36}{source_rows:>12}{r.raw_versions:>14}{r.raw_flagged:>9}"
                      f"{staged:>14}  {'yes' if r.matches else 'NO'}")
     return "\n".join(lines)
+
+
+def quality_summary(wh: Warehouse) -> list[tuple[str, int, int, int]]:
+    """(layer, suites, rules, rules failed) of each layer's newest prod quality run."""
+    with connect(wh.warehouse) as dw:
+        if dw.execute("SELECT to_regclass('elt_meta.quality_results')").fetchone()[0] is None:
+            return []
+        return dw.execute(
+            """SELECT layer, count(DISTINCT suite), count(*), count(*) FILTER (WHERE NOT success)
+               FROM elt_meta.quality_results
+               WHERE (layer, run_id) IN (SELECT DISTINCT ON (layer) layer, run_id FROM elt_meta.quality_results
+                                         WHERE environment = 'prod' ORDER BY layer, checked_at DESC)
+               GROUP BY layer ORDER BY min(checked_at)"""
+        ).fetchall()
+
+
+def format_quality(rows: list[tuple[str, int, int, int]]) -> str:
+    lines = [f"{'checkpoints':<16}{'suites':>8}{'rules':>8}{'failed':>8}"]
+    lines += [f"{layer:<16}{suites:>8}{rules:>8}{failed:>8}" for layer, suites, rules, failed in rows]
+    return "\n".join(lines)

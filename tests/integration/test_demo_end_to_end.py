@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 import sys
 
 import pytest
@@ -38,6 +39,21 @@ def assert_every_model_built(out):
     assert built == defined, (built, defined)
 
 
+def assert_checkpoints_green(out: str) -> None:
+    """The demo ran governance and quality after the transform, every layer's checkpoints passed,
+    and it printed where the data docs are."""
+    from include.quality.suites import LAYERS
+
+    for dag_id in ("governance", "quality"):
+        assert f"DAG {dag_id} succeeded" in out
+    checked = {parts[0]: int(parts[3]) for parts in (line.split() for line in out.splitlines())
+               if len(parts) == 4 and parts[0] in LAYERS and parts[1].isdigit()}
+    assert set(checked) == set(LAYERS) and not any(checked.values()), checked
+    assert "every checkpoint green" in out
+    docs = [line.split("data docs: ", 1)[1].strip() for line in out.splitlines() if "data docs: " in line]
+    assert docs and Path(docs[-1]).is_file(), out[-2000:]
+
+
 FAULTS = '{"rate_limit": 0.1, "server_error": 0.05, "truncate": 0.05, "duplicate": 0.2}'
 
 
@@ -66,6 +82,7 @@ def test_demo_twice_with_faulty_apis_matches_the_sources_and_adds_no_duplicates(
         assert f"DAG el__{source} succeeded" in first
     assert "DAG transform succeeded" in first
     assert_every_model_built(first)
+    assert_checkpoints_green(first)
     wh_url, app_url = env["ELT_WAREHOUSE_URL"], env["ELT_APP_DB_URL"]
     app = counts(app_url, lambda t: f"public.{t}")
     assert all(app.values()), app
@@ -82,6 +99,7 @@ def test_demo_twice_with_faulty_apis_matches_the_sources_and_adds_no_duplicates(
 
     second = elt(env, "demo")  # the app is built: the demo advances it 15 minutes
     assert "advanced" in second.lower() or "clock" in second.lower()
+    assert_checkpoints_green(second)
     app2 = counts(app_url, lambda t: f"public.{t}")
     assert counts(wh_url, lambda t: f"staging.stg_app__{t}") == app2
     with connect(wh_url) as conn:
