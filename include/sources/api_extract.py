@@ -23,10 +23,11 @@ import importlib
 import json
 import logging
 import os
+import queue
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 import yaml
 import psycopg
@@ -194,6 +195,52 @@ def inspector(entity: Entity) -> Callable[[dict], tuple[str | None, dt.datetime 
     return inspect
 
 
+_END = object()
+
+
+def read_ahead(records: Iterable[dict], chunk_size: int = 256, chunks: int = 8) -> Iterator[dict]:
+    """The records, read on a thread up to chunks x chunk_size ahead of the caller: while a batch
+    checks, hashes and copies one page, the API is already serving the next. An error of the read
+    (the malformed page that ends it, say) is raised to the caller after the records read before it.
+    If the caller stops early, the thread stops at its next handoff."""
+    handoff: queue.Queue = queue.Queue(maxsize=chunks)
+    stop = threading.Event()
+
+    def give(item) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def read() -> None:
+        chunk, end = [], _END
+        try:
+            for record in records:
+                chunk.append(record)
+                if len(chunk) == chunk_size:
+                    if not give((chunk, None)):
+                        return
+                    chunk = []
+        except BaseException as exc:
+            end = exc
+        give((chunk, end))
+
+    threading.Thread(target=read, name="api-read-ahead", daemon=True).start()
+    try:
+        while True:
+            chunk, end = handoff.get()
+            yield from chunk
+            if end is _END:
+                return
+            if end is not None:
+                raise end
+    finally:
+        stop.set()
+
+
 # One warehouse connection per process and warehouse, reused by the next batch: a new connection
 # is a new server backend with cold catalog caches, which at small batch sizes costs more than the
 # batch. Each batch is still its own transaction; a connection a batch failed on is closed, never
@@ -359,8 +406,9 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
                 written += 1
                 deleted += is_deleted
 
+            records = read_ahead(fetch(client, since))
             try:
-                for record in fetch(client, since):
+                for record in records:
                     key, cursor, flags = inspect(record)
                     write(key, cursor, _canonical_json(record), flags, bool(deleted_of(record)) if deleted_of else False)
                     batch.rows_seen += 1
@@ -375,6 +423,8 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
                 batch.rows_seen += 1
                 batch.rows_flagged += 1
                 log.warning("raw_%s.%s: malformed page kept and flagged: %s", manifest.source, entity.name, bad)
+            finally:
+                records.close()    # a batch failing here stops the reading thread
         batch.cursor_to = newest
         batch.retries = client.retries
         ledger = sql.SQL(meta.LEDGER_CTES)
