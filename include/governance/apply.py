@@ -3,8 +3,10 @@ the transform or other warehouses on the same server run."""
 from __future__ import annotations
 
 from include.governance import catalog
-from include.governance.grants import sync_grants
-from include.governance.masking import rebuild_masked_views
+from include.governance.grants import grant_statements
+from include.governance.masking import masked_view_statements
+from include.governance.replay import SCHEMA as REPLAY_SCHEMA
+from include.governance.replay import store_replay
 from include.governance.roles import ensure_roles
 from include.warehouse.connect import connect
 from include.warehouse.settings import PgUrl
@@ -19,6 +21,11 @@ def apply_governance(url: PgUrl) -> dict:
             # One run per database at a time (advisory locks are per database): concurrent GRANTs
             # on one object fail with "tuple concurrently updated".
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('elt_governance'))")
-            masked = rebuild_masked_views(conn, catalog.relations(conn))
-            grants = sync_grants(conn, catalog.schemas(conn), catalog.relations(conn))
-    return {"database": url.database, "roles_created": created, "masked_views": masked, "grants": grants}
+            relations = catalog.relations(conn)
+            masking, masked = masked_view_statements(conn, relations)
+            schemas = sorted(set(catalog.schemas(conn)) | {m.split(".")[0] for m in masked} | {REPLAY_SCHEMA})
+            statements = masking + grant_statements(url.database, schemas, relations | set(masked))
+            store_replay(conn, statements)
+            for statement in statements:
+                conn.execute(statement)
+    return {"database": url.database, "roles_created": created, "masked_views": masked, "grants": len(statements)}

@@ -1,7 +1,7 @@
 """The grants of one warehouse database, made to match the policy exactly: every privilege the
 platform's roles hold on its schemas and tables is revoked and granted again from
-include/governance/policy.py, in the caller's transaction, so a grant made by hand or left from
-an older policy does not survive a run, and readers never see a moment without their grants."""
+include/governance/policy.py, in one transaction, so a grant made by hand or left from an older
+policy does not survive a run, and readers never see a moment without their grants."""
 from __future__ import annotations
 
 import psycopg
@@ -12,20 +12,16 @@ from include.governance.policy import (LOADER, META_SCHEMA, OPERATIONS, PII_COLU
                                        TRANSFORMER_OWNED_PREFIXES, masked_name, readable_tables)
 
 
-def sync_grants(conn: psycopg.Connection, schemas: list[str], relations: set[str]) -> int:
-    """Revoke, then grant; returns the number of grant statements run."""
+def grant_statements(database: str, schemas: list[str], relations: set[str]) -> list[sql.Composed]:
+    """Every privilege of the platform's roles revoked, then the policy's granted."""
     roles = sql.SQL(", ").join(map(sql.Identifier, ROLES))
-    database = sql.Identifier(conn.info.dbname)
-    conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM {}").format(database, roles))
+    statements = [sql.SQL("REVOKE ALL ON DATABASE {} FROM {}").format(sql.Identifier(database), roles)]
     for schema in schemas:
         s = sql.Identifier(schema)
-        conn.execute(sql.SQL("REVOKE ALL ON SCHEMA {} FROM {}").format(s, roles))
-        conn.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA {} FROM {}").format(s, roles))
-        conn.execute(sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA {} FROM {}").format(s, roles))
-    statements = planned_grants(conn.info.dbname, schemas, relations)
-    for statement in statements:
-        conn.execute(statement)
-    return len(statements)
+        statements += [sql.SQL("REVOKE ALL ON SCHEMA {} FROM {}").format(s, roles),
+                       sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA {} FROM {}").format(s, roles),
+                       sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA {} FROM {}").format(s, roles)]
+    return statements + planned_grants(database, schemas, relations)
 
 
 def planned_grants(database: str, schemas: list[str], relations: set[str]) -> list[sql.Composed]:

@@ -3,8 +3,9 @@ in `<schema>_masked` with the same columns, the PII ones masked (policy.MASKS). 
 read the table but is not the PII reader reads the view instead.
 
 SQLMesh replaces a model's view with DROP ... CASCADE when a plan promotes a new version, which
-drops the masked view over it too: the governance DAG rebuilds them after every transform, and
-until then readers get "relation does not exist", never unmasked data."""
+drops the masked view over it too: SQLMesh's after_all replays these statements at the end of the
+plan (include/governance/replay.py), and readers meanwhile get "relation does not exist", never
+unmasked data."""
 from __future__ import annotations
 
 import psycopg
@@ -15,23 +16,25 @@ from include.governance import catalog
 from include.governance.policy import MASKED_SUFFIX, MASKS, PII_COLUMNS, SERVING_SCHEMAS, masked_name
 
 
-def rebuild_masked_views(conn: psycopg.Connection, existing: set[str]) -> list[str]:
-    """Drop and recreate every `<schema>_masked` schema in the current transaction; returns the
-    masked views made, as `schema.table`. Classified tables not built yet are skipped."""
-    for schema in SERVING_SCHEMAS:
-        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema + MASKED_SUFFIX)))
+def masked_view_statements(conn: psycopg.Connection, existing: set[str]) -> tuple[list[sql.Composed], list[str]]:
+    """The statements that drop and recreate every `<schema>_masked` schema, and the masked views
+    they make (`schema.table`). Classified tables not built yet are skipped."""
+    statements = [sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema + MASKED_SUFFIX))
+                  for schema in SERVING_SCHEMAS]
     made = []
     for table, pii in sorted(PII_COLUMNS.items()):
         if table not in existing:
             continue
         target = masked_name(table)
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(target.split(".")[0])))
-        conn.execute(sql.SQL("CREATE VIEW {} AS SELECT {} FROM {}").format(
-            _ident(target), sql.SQL(", ").join(_select_list(conn, table, pii)), _ident(table)))
-        conn.execute(sql.SQL("COMMENT ON VIEW {} IS {}").format(_ident(target), sql.Literal(
-            f"{table} with its personal data masked ({', '.join(sorted(pii))}); made by the governance DAG")))
+        statements += [
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(target.split(".")[0])),
+            sql.SQL("CREATE VIEW {} AS SELECT {} FROM {}").format(
+                _ident(target), sql.SQL(", ").join(_select_list(conn, table, pii)), _ident(table)),
+            sql.SQL("COMMENT ON VIEW {} IS {}").format(_ident(target), sql.Literal(
+                f"{table} with its personal data masked ({', '.join(sorted(pii))}); made by the governance DAG")),
+        ]
         made.append(target)
-    return made
+    return statements, made
 
 
 def _select_list(conn: psycopg.Connection, table: str, pii: dict[str, str]) -> list[sql.Composable]:

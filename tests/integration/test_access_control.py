@@ -161,24 +161,53 @@ def test_access_is_logged_with_the_role_that_read(governed):
         f"the query of {user} is in {path}: {lines}"
 
 
-def test_grants_and_masking_come_back_after_a_plan_replaces_a_view(governed, pg_server):
+def test_grants_and_masking_come_back_after_a_plan_replaces_a_view(governed):
     wh, _, login = governed
-    sales = login["analyst_sales"]
+    sales, pii_reader = login["analyst_sales"], login["pii_reader"]
     # What SQLMesh's Postgres adapter does when a plan promotes a new version of a model
-    # (sqlmesh/core/engine_adapter/base_postgres.py create_view): DROP VIEW ... CASCADE, CREATE VIEW.
+    # (sqlmesh/core/engine_adapter/base_postgres.py create_view): DROP VIEW ... CASCADE, CREATE VIEW;
+    # this new version has one more column.
     with connect(wh, autocommit=True) as conn:
-        definition = conn.execute("SELECT pg_get_viewdef('crm.dim_contacts'::regclass)").fetchone()[0]
+        definition = conn.execute("SELECT pg_get_viewdef('crm.dim_contacts'::regclass)").fetchone()[0].rstrip(" ;")
         with conn.transaction():
             conn.execute("DROP VIEW crm.dim_contacts CASCADE")
-            conn.execute(f"CREATE VIEW crm.dim_contacts AS {definition}")
-    assert not _can(login["pii_reader"], "SELECT count(*) FROM crm.dim_contacts"), "a replaced view has no grants"
-    with pytest.raises(psycopg.errors.UndefinedTable):
-        with connect(sales) as conn:
-            conn.execute("SELECT count(*) FROM crm_masked.dim_contacts")
-    apply_governance(wh)
-    assert _can(login["pii_reader"], "SELECT count(*) FROM crm.dim_contacts")
+            conn.execute(f"CREATE VIEW crm.dim_contacts AS SELECT *, 1 AS t4_new_column FROM ({definition}) AS v")
+    assert not _can(pii_reader, "SELECT count(*) FROM crm.dim_contacts"), "a replaced view has lost its grants"
+    with pytest.raises(psycopg.errors.UndefinedTable), connect(sales) as conn:
+        conn.execute("SELECT count(*) FROM crm_masked.dim_contacts")
+
+    # The end of the plan: SQLMesh runs sqlmesh/config.yaml's after_all statements.
+    with connect(wh, autocommit=True) as conn:
+        for statement in _after_all_statements():
+            conn.execute(statement)
+    assert _can(pii_reader, "SELECT count(*) FROM crm.dim_contacts")
     with connect(sales) as conn:
-        assert {r for (r,) in conn.execute("SELECT DISTINCT full_name FROM crm_masked.dim_contacts WHERE full_name IS NOT NULL")} == {"***"}
+        names = {r for (r,) in conn.execute("SELECT full_name FROM crm_masked.dim_contacts WHERE full_name IS NOT NULL")}
+        cols = [c.name for c in conn.execute("SELECT * FROM crm_masked.dim_contacts LIMIT 0").description]
+    assert names == {"***"}
+    assert "t4_new_column" not in cols, "the replay masks the columns governance knew"
+
+    apply_governance(wh)  # the governance DAG, after the transform: the new column is in
+    with connect(sales) as conn:
+        cols = [c.name for c in conn.execute("SELECT * FROM crm_masked.dim_contacts LIMIT 0").description]
+    assert cols[-1] == "t4_new_column"
+
+
+def _after_all_statements() -> list[str]:
+    from sqlmesh.core.config import Config
+    from sqlmesh.core.config.loader import load_config_from_paths
+
+    from include.paths import SQLMESH_DIR
+
+    statements = load_config_from_paths(Config, project_paths=[SQLMESH_DIR / "config.yaml"]).after_all
+    assert statements, "sqlmesh/config.yaml has after_all statements"
+    return statements
+
+
+def test_the_replay_is_harmless_where_governance_never_ran(fresh_db):
+    with connect(fresh_db("plain"), autocommit=True) as conn:
+        for statement in _after_all_statements():
+            assert conn.execute(statement).fetchall() == []
 
 
 def test_a_grant_made_by_hand_does_not_survive_a_run(governed):
