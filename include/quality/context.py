@@ -5,7 +5,7 @@ all of it is generated and git-ignored (expectations/.gitignore).
 
 The context itself is built in memory from that store layout (no great_expectations.yml): its one
 Postgres datasource is added per run for the warehouse being checked, so no connection string or
-credential is ever written to disk, and parallel layer tasks never rewrite a shared config file."""
+credential is ever written to disk. Runs that would write the same suites take project_lock."""
 from __future__ import annotations
 
 import fcntl
@@ -21,7 +21,7 @@ BATCH = "whole table"
 
 @contextmanager
 def project_lock() -> Iterator[None]:
-    """Exclusive use of the data docs site across processes: layers run in parallel."""
+    """Exclusive use of the project's files across processes (suites, results, the docs site)."""
     lock_dir = EXPECTATIONS_DIR / "uncommitted"
     lock_dir.mkdir(parents=True, exist_ok=True)
     with open(lock_dir / ".lock", "w") as handle:

@@ -3,10 +3,12 @@
 One context and one datasource per run; one checkpoint per suite (named after its table), because
 the columns that identify an offending row (the table's key) are a checkpoint's result format.
 A failed expectation fails the layer with a QualityFailure that names the suite, the rule, the
-table and a few offending rows."""
+table and a few offending rows. Runs take the project's file lock (include/quality/context.py):
+layers and environments share the suites' files, so they validate one at a time."""
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +18,7 @@ from include.paths import DATA_DOCS_DIR, EXPECTATIONS_DIR
 from include.quality import context as gx_context
 from include.quality.results import RuleResult, record
 from include.quality.rules import Suite
-from include.quality.suites import LAYERS, layer_suites
+from include.quality.suites import layer_suites
 from include.warehouse.connect import connect
 from include.warehouse.settings import PgUrl
 
@@ -62,46 +64,65 @@ def schemas(environment: str) -> dict[str, str]:
 def run_layer(warehouse: PgUrl, layer: str, *, environment: str = "prod") -> LayerResult:
     """Validate every table of a layer, record the results in elt_meta.quality_results and GX's
     store, rebuild the data docs; raise QualityFailure if any expectation failed."""
-    import great_expectations as gx
-
     suites = layer_suites(layer)
     layer_schemas = schemas(environment)
     checked_at = datetime.now(timezone.utc)
     run_id = f"{layer}-{environment}-{checked_at:%Y%m%dT%H%M%S.%fZ}"
     _check_tables_exist(warehouse, suites, layer_schemas)
-    ctx = gx_context.open_context()
-    source = gx_context.datasource(ctx, warehouse)
-    checkpoints = [(suite, _checkpoint(ctx, source, suite, layer_schemas)) for suite in suites]
-    results: list[RuleResult] = []
-    validations = []
-    gx_run_id = gx.RunIdentifier(run_name=run_id, run_time=checked_at)
-    for suite, checkpoint in checkpoints:
-        outcome = checkpoint.run(run_id=gx_run_id)
-        for identifier, validation in outcome.run_results.items():
-            validations.append(identifier)
-            results += [_rule_result(warehouse, suite, layer_schemas, environment, r) for r in validation.results]
-    record(warehouse, run_id, checked_at, layer, environment, results)
-    result = LayerResult(layer, environment, run_id, results, build_data_docs(ctx, validations))
-    log.info("quality %s (%s): %d suites, %d rules, %d failed; data docs %s", layer, environment,
-             len(suites), len(results), len(result.failures), result.data_docs)
+    started = time.monotonic()
+    # One run at a time per project: a prod run and a review's dev run write the same suites.
+    with gx_context.project_lock():
+        waited = time.monotonic() - started
+        results, validations, ctx = _validate(warehouse, suites, layer_schemas, run_id, checked_at)
+        checked = time.monotonic() - started - waited
+        record(warehouse, run_id, checked_at, layer, environment, results)
+        result = LayerResult(layer, environment, run_id, results, _build_docs(ctx, validations))
+    log.info("quality %s (%s): %d suites, %d rules, %d failed; waited %.1fs, checked in %.1fs, docs in %.1fs: %s",
+             layer, environment, len(suites), len(results), len(result.failures), waited, checked,
+             time.monotonic() - started - waited - checked, result.data_docs)
     if result.failures:
         raise QualityFailure(failure_message(result))
     return result
 
 
-def build_data_docs(ctx=None, validations: list | None = None) -> Path:
-    """Rebuild the data docs site; its index.html. After a run, only that run's pages are rendered
-    (and the index); without one, every suite and every kept validation result."""
-    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
-
+def build_data_docs() -> Path:
+    """Rebuild the data docs site's suite pages and its index of every kept validation result;
+    its index.html. (Each run has rendered its own validation pages.)"""
     with gx_context.project_lock():
-        ctx = ctx or gx_context.open_context()
-        _prune_gx_results()
-        resources = None
-        if validations:
-            suites = {ExpectationSuiteIdentifier(v.expectation_suite_identifier.name) for v in validations}
-            resources = [*suites, *validations]
-        ctx.build_data_docs(resource_identifiers=resources)
+        ctx = gx_context.open_context()
+        return _build_docs(ctx, ctx.expectations_store.list_keys())
+
+
+def _validate(warehouse: PgUrl, suites: list[Suite], layer_schemas: dict[str, str], run_id: str,
+              checked_at: datetime):
+    """Run each suite's checkpoint: (rule results, GX validation result ids, the context)."""
+    import great_expectations as gx
+
+    ctx = gx_context.open_context()
+    source = gx_context.datasource(ctx, warehouse)
+    checkpoints = [(suite, _checkpoint(ctx, source, suite, layer_schemas)) for suite in suites]
+    gx_run_id = gx.RunIdentifier(run_name=run_id, run_time=checked_at)
+    results: list[RuleResult] = []
+    validations = []
+    for suite, checkpoint in checkpoints:
+        for identifier, validation in checkpoint.run(run_id=gx_run_id).run_results.items():
+            validations.append(identifier)
+            results += [_rule_result(warehouse, suite, layer_schemas, r) for r in validation.results]
+    return results, validations, ctx
+
+
+def _build_docs(ctx, resources: list) -> Path:
+    """Render the given suites' and validation results' pages, and the index. Rendering every
+    kept result each time would grow with the store."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    _prune_gx_results()
+    suites = {ExpectationSuiteIdentifier(r.expectation_suite_identifier.name) for r in resources
+              if isinstance(r, ValidationResultIdentifier)}
+    ctx.build_data_docs(resource_identifiers=[*suites, *resources])
     return DATA_DOCS_DIR / "index.html"
 
 
@@ -155,7 +176,7 @@ def _checkpoint(ctx, source, suite: Suite, layer_schemas: dict[str, str]):
                        "partial_unexpected_count": SAMPLE_ROWS}))
 
 
-def _rule_result(warehouse: PgUrl, suite: Suite, layer_schemas, environment: str, outcome) -> RuleResult:
+def _rule_result(warehouse: PgUrl, suite: Suite, layer_schemas: dict[str, str], outcome) -> RuleResult:
     config = outcome.expectation_config
     rule = next(r for r in suite.rules if r.name == config.meta["rule"])
     table_name = f"{layer_schemas.get(suite.schema, suite.schema)}.{suite.table}"
