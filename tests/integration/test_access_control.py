@@ -59,22 +59,44 @@ CANNOT_READ = {
 }
 
 
-@pytest.fixture
-def governed(warehouse_copy, pg_server):
-    """A governed copy of the built warehouse and, per role, a URL that logs in as a new member of it
-    (trust auth on the servers under test; people log in as their own roles, members of a group)."""
-    wh = warehouse_copy()
+def _governed(wh, pg_server):
+    """Govern `wh` and add, per role, a new login member of it (trust auth on the servers under test;
+    people log in as their own roles, members of a group). Yields the run's summary and a URL per role."""
     tag = uuid.uuid4().hex[:8]
     logins = {role: f"t4_{tag}_{role}" for role in ROLES}
     apply_governance(wh)  # the roles exist before members are added to them
     with connect(pg_server, autocommit=True) as conn:
         for role, login in logins.items():
             conn.execute(f'CREATE ROLE "{login}" LOGIN IN ROLE "{role}"')
-    summary = apply_governance(wh)  # a second run: idempotent, and it switches on the new members' logging
-    yield wh, summary, {role: replace(wh, user=login) for role, login in logins.items()}
+    try:
+        summary = apply_governance(wh)  # a second run: idempotent, and it switches on the new members' logging
+        yield wh, summary, {role: replace(wh, user=login) for role, login in logins.items()}
+    finally:
+        with connect(pg_server, autocommit=True) as conn:
+            for login in logins.values():
+                conn.execute(f'DROP ROLE IF EXISTS "{login}"')
+
+
+@pytest.fixture(scope="module")
+def governed_readonly(built_warehouse, pg_server):
+    """One governed copy for the tests that only read (or roll back): copied like conftest's
+    warehouse_copy, but once for the module."""
+    copy = pg_server.with_database(f"elt_ro_{uuid.uuid4().hex[:8]}")
     with connect(pg_server, autocommit=True) as conn:
-        for login in logins.values():
-            conn.execute(f'DROP ROLE IF EXISTS "{login}"')
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                     (built_warehouse.warehouse.database,))
+        conn.execute(f'CREATE DATABASE "{copy.database}" TEMPLATE "{built_warehouse.warehouse.database}"')
+    try:
+        yield from _governed(copy, pg_server)
+    finally:
+        with connect(pg_server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{copy.database}" WITH (FORCE)')
+
+
+@pytest.fixture
+def governed(warehouse_copy, pg_server):
+    """A governed copy of its own, for a test that changes grants or views."""
+    yield from _governed(warehouse_copy(), pg_server)
 
 
 def _can(url, statement: str) -> bool:
@@ -88,8 +110,8 @@ def _can(url, statement: str) -> bool:
             conn.rollback()
 
 
-def test_each_role_reads_what_its_job_needs_and_nothing_else(governed):
-    _, summary, login = governed
+def test_each_role_reads_what_its_job_needs_and_nothing_else(governed_readonly):
+    _, summary, login = governed_readonly
     assert summary["roles_created"] == [], "the second run creates nothing"
     wrong = []
     for role in ROLES:
@@ -102,8 +124,8 @@ def test_each_role_reads_what_its_job_needs_and_nothing_else(governed):
     assert wrong == []
 
 
-def test_physical_tables_are_out_of_reach_of_readers(governed):
-    wh, _, login = governed
+def test_physical_tables_are_out_of_reach_of_readers(governed_readonly):
+    wh, _, login = governed_readonly
     with connect(wh) as conn:
         (physical,) = conn.execute("""SELECT schemaname || '.' || tablename FROM pg_tables
                                       WHERE schemaname = 'sqlmesh__marts' LIMIT 1""").fetchone()
@@ -112,8 +134,8 @@ def test_physical_tables_are_out_of_reach_of_readers(governed):
         assert not _can(login[role], f"SELECT count(*) FROM {physical}"), f"{role} reads around the virtual layer"
 
 
-def test_raw_is_append_only_for_the_loader_and_read_only_for_everyone_else(governed):
-    _, _, login = governed
+def test_raw_is_append_only_for_the_loader_and_read_only_for_everyone_else(governed_readonly):
+    _, _, login = governed_readonly
     loader, transformer = login["loader"], login["transformer"]
     assert _can(loader, "INSERT INTO raw_app.accounts SELECT * FROM raw_app.accounts LIMIT 0")
     assert _can(loader, "UPDATE elt_meta.watermarks SET cursor_value = cursor_value WHERE false")
@@ -127,8 +149,8 @@ def test_raw_is_append_only_for_the_loader_and_read_only_for_everyone_else(gover
         assert not _can(login[role], "CREATE TABLE marts.t4_scratch (x int)"), role
 
 
-def test_personal_data_is_masked_for_everyone_but_the_pii_reader(governed):
-    wh, summary, login = governed
+def test_personal_data_is_masked_for_everyone_but_the_pii_reader(governed_readonly):
+    wh, summary, login = governed_readonly
     assert sorted(summary["masked_views"]) == ["crm_masked.dim_contacts", "entity_masked.entity_users"]
     with connect(login["pii_reader"]) as conn:
         real = dict(conn.execute("SELECT user_id, email FROM entity.entity_users WHERE email IS NOT NULL").fetchall())
@@ -146,8 +168,8 @@ def test_personal_data_is_masked_for_everyone_but_the_pii_reader(governed):
     assert real_names and names == {"***"}
 
 
-def test_access_is_logged_with_the_role_that_read(governed):
-    wh, _, login = governed
+def test_access_is_logged_with_the_role_that_read(governed_readonly):
+    wh, _, login = governed_readonly
     marker = f"t4-audit-{uuid.uuid4().hex}"
     with connect(wh, autocommit=True) as admin:
         path = server_log_path(admin, _embedded_log())
@@ -225,8 +247,8 @@ def test_a_grant_made_by_hand_does_not_survive_a_run(governed):
     assert _can(marketing, "SELECT count(*) FROM marts.marketing_attribution")
 
 
-def test_warehouses_on_one_server_are_governed_at_the_same_time(governed, warehouse_copy, pg_server):
-    first, _, _ = governed
+def test_warehouses_on_one_server_are_governed_at_the_same_time(governed_readonly, warehouse_copy, pg_server):
+    first, _, _ = governed_readonly
     second = warehouse_copy()
     # New members: every run sets their logging at once, on the server-wide role catalog.
     newcomers = [f"t4_{uuid.uuid4().hex[:8]}_new" for _ in range(4)]
