@@ -277,6 +277,17 @@ def test_warehouses_on_one_server_are_governed_at_the_same_time(governed_readonl
     assert set(newcomers) <= logged
 
 
+def test_a_classified_column_that_does_not_exist_is_a_one_line_error(governed_readonly, monkeypatch):
+    from include.errors import EltError
+    from include.governance import masking
+
+    wh, _, login = governed_readonly
+    monkeypatch.setitem(masking.PII_COLUMNS, "crm.dim_contacts", {"email": "email", "phone_number": "phone"})
+    with pytest.raises(EltError, match=r"classifies crm\.dim_contacts\.phone_number, but crm\.dim_contacts has no such column"):
+        apply_governance(wh)
+    assert _can(login["analyst_sales"], "SELECT count(*) FROM crm_masked.dim_contacts"), "the failed run changed nothing"
+
+
 def test_every_personal_data_column_of_the_serving_layers_is_classified(built_warehouse):
     """A new model column named like personal data must be classified (and so masked) before it ships."""
     with connect(built_warehouse.warehouse) as conn:
