@@ -67,17 +67,25 @@ def load(url: PgUrl) -> Lineage:
     ctx = context(url)
     try:
         names = {fqn: model.name for fqn, model in ctx.models.items()}
-        parents = {names[fqn]: sorted(names[p] for p in model.depends_on if p in names)
+        # A table a model reads that the project does not declare still shows, as UNDECLARED.
+        parents = {names[fqn]: sorted(names.get(p) or _table_name(p) for p in model.depends_on)
                    for fqn, model in ctx.models.items()}
         kinds = {model.name: model.kind.name.value for model in ctx.models.values()}
     finally:
         ctx.close()
+    for undeclared in {p for ups in parents.values() for p in ups} - parents.keys():
+        parents[undeclared], kinds[undeclared] = [], "UNDECLARED"
     children: dict[str, list[str]] = {name: [] for name in parents}
     for name, ups in parents.items():
         for parent in ups:
             children[parent].append(name)
     return Lineage({name: Model(name, kinds[name], tuple(parents[name]), tuple(sorted(children[name])))
                     for name in sorted(parents)})
+
+
+def _table_name(fqn: str) -> str:
+    """'"db"."schema"."table"' -> 'schema.table'."""
+    return ".".join(part.strip('"') for part in fqn.split(".")[-2:])
 
 
 def _project_version() -> float:
