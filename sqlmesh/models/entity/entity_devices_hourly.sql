@@ -1,16 +1,17 @@
 /* One row per tap device per UTC hour in which the device reported anything: a pour, a heartbeat
    or an error. Hours without a report have no row.
-   Incremental on the event hour. Devices buffer some events and deliver them up to 12 hours late
-   (and the extract adds up to one 15-minute tick), so every run rebuilds the current hour and the
-   13 before it; its inputs are read by event time for exactly that range. */
+   Devices buffer some events and deliver them hours late, so the hour an event lands in may
+   have been built long before. Each run rebuilds, from all of their events, only the device-hours
+   of the events staged since the last run: per source, those loaded after the newest load time
+   this table holds for that source (`pours_loaded_at`, `heartbeats_loaded_at`,
+   `errors_loaded_at`), and merges them on (device_id, activity_hour). A source's own batches
+   commit in load-time order; the three are compared apart because different sources' batches
+   do not. */
 MODEL (
   name entity.entity_devices_hourly,
-  kind INCREMENTAL_BY_TIME_RANGE (
-    time_column activity_hour,
-    lookback 13
+  kind INCREMENTAL_BY_UNIQUE_KEY (
+    unique_key (device_id, activity_hour)
   ),
-  interval_unit 'hour',
-  allow_partials TRUE,
   grain (device_id, activity_hour),
   audits (
     unique_combination_of_columns(columns := (device_id, activity_hour)),
@@ -36,66 +37,89 @@ MODEL (
     errors_critical = 'Errors of severity critical',
     activity_hour = 'Start of the UTC hour the events happened in (event time, not load time)',
     first_seen_at = 'First pour, heartbeat or error of the hour',
-    last_seen_at = 'Last pour, heartbeat or error of the hour'
+    last_seen_at = 'Last pour, heartbeat or error of the hour',
+    pours_loaded_at = 'When the last-loaded pour of the hour reached raw (the next run merges pours loaded after the newest)',
+    heartbeats_loaded_at = 'When the last-loaded heartbeat of the hour reached raw',
+    errors_loaded_at = 'When the last-loaded error of the hour reached raw'
   )
 );
 
-WITH pours AS (
+WITH touched AS (
+  /* The device-hours of the events staged since the last run, each source past its own watermark. */
   SELECT
     device_id,
-    DATE_TRUNC('hour', poured_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS activity_hour,
-    MAX(location_id::TEXT) AS location_id,
-    COUNT(*) AS tap_events,
-    SUM(volume_ml) AS volume_ml,
-    COUNT(*) FILTER (WHERE temperature_c > 6.0) AS warm_pours,
-    MAX(temperature_c) AS max_temperature_c,
-    MIN(poured_at) AS first_at,
-    MAX(poured_at) AS last_at
+    DATE_TRUNC('hour', poured_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS activity_hour
   FROM staging.stg_app__tap_events
-  WHERE
-    poured_at >= @start_ts::TIMESTAMP AT TIME ZONE 'UTC'
-    AND poured_at <= @end_ts::TIMESTAMP AT TIME ZONE 'UTC'
-    /* An event is loaded after it happens: lets an index on _loaded_at prune old rows. */
-    AND _loaded_at >= @start_ts::TIMESTAMP AT TIME ZONE 'UTC'
+  WHERE _loaded_at > COALESCE((SELECT MAX(pours_loaded_at) FROM @this_model), '-infinity'::TIMESTAMPTZ)
+  UNION
+  SELECT
+    device_id,
+    DATE_TRUNC('hour', sent_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS activity_hour
+  FROM staging.stg_app__device_heartbeats
+  WHERE _loaded_at > COALESCE((SELECT MAX(heartbeats_loaded_at) FROM @this_model), '-infinity'::TIMESTAMPTZ)
+  UNION
+  SELECT
+    device_id,
+    DATE_TRUNC('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS activity_hour
+  FROM staging.stg_app__device_errors
+  WHERE _loaded_at > COALESCE((SELECT MAX(errors_loaded_at) FROM @this_model), '-infinity'::TIMESTAMPTZ)
+), pours AS (
+  /* Every event of a touched hour, old or new. The range lets the (device_id, event time) index
+     find them when few hours are touched; the hour equality lets a first build hash-join. */
+  SELECT
+    h.device_id,
+    h.activity_hour,
+    MAX(t.location_id::TEXT) AS location_id,
+    COUNT(*) AS tap_events,
+    SUM(t.volume_ml) AS volume_ml,
+    COUNT(*) FILTER (WHERE t.temperature_c > 6.0) AS warm_pours,
+    MAX(t.temperature_c) AS max_temperature_c,
+    MIN(t.poured_at) AS first_at,
+    MAX(t.poured_at) AS last_at,
+    MAX(t._loaded_at) AS loaded_at
+  FROM touched AS h
+  JOIN staging.stg_app__tap_events AS t
+    ON t.device_id = h.device_id
+    AND DATE_TRUNC('hour', t.poured_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' = h.activity_hour
+    AND t.poured_at >= h.activity_hour
+    AND t.poured_at < h.activity_hour + INTERVAL '1 hour'
   GROUP BY 1, 2
 ), beats AS (
   SELECT
-    device_id,
-    DATE_TRUNC('hour', sent_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS activity_hour,
+    h.device_id,
+    h.activity_hour,
     COUNT(*) AS heartbeats,
-    COUNT(*) FILTER (WHERE heartbeat_status = 'online') AS online_heartbeats,
-    MIN(signal_strength_dbm) AS min_signal_strength_dbm,
-    MIN(sent_at) AS first_at,
-    MAX(sent_at) AS last_at
-  FROM staging.stg_app__device_heartbeats
-  WHERE
-    sent_at >= @start_ts::TIMESTAMP AT TIME ZONE 'UTC'
-    AND sent_at <= @end_ts::TIMESTAMP AT TIME ZONE 'UTC'
-    AND _loaded_at >= @start_ts::TIMESTAMP AT TIME ZONE 'UTC'
+    COUNT(*) FILTER (WHERE b.heartbeat_status = 'online') AS online_heartbeats,
+    MIN(b.signal_strength_dbm) AS min_signal_strength_dbm,
+    MIN(b.sent_at) AS first_at,
+    MAX(b.sent_at) AS last_at,
+    MAX(b._loaded_at) AS loaded_at
+  FROM touched AS h
+  JOIN staging.stg_app__device_heartbeats AS b
+    ON b.device_id = h.device_id
+    AND DATE_TRUNC('hour', b.sent_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' = h.activity_hour
+    AND b.sent_at >= h.activity_hour
+    AND b.sent_at < h.activity_hour + INTERVAL '1 hour'
   GROUP BY 1, 2
 ), errs AS (
   SELECT
-    device_id,
-    DATE_TRUNC('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS activity_hour,
+    h.device_id,
+    h.activity_hour,
     COUNT(*) AS errors_total,
-    COUNT(*) FILTER (WHERE severity = 'info') AS errors_info,
-    COUNT(*) FILTER (WHERE severity = 'warning') AS errors_warning,
-    COUNT(*) FILTER (WHERE severity = 'error') AS errors_error,
-    COUNT(*) FILTER (WHERE severity = 'critical') AS errors_critical,
-    MIN(occurred_at) AS first_at,
-    MAX(occurred_at) AS last_at
-  FROM staging.stg_app__device_errors
-  WHERE
-    occurred_at >= @start_ts::TIMESTAMP AT TIME ZONE 'UTC'
-    AND occurred_at <= @end_ts::TIMESTAMP AT TIME ZONE 'UTC'
-    AND _loaded_at >= @start_ts::TIMESTAMP AT TIME ZONE 'UTC'
+    COUNT(*) FILTER (WHERE e.severity = 'info') AS errors_info,
+    COUNT(*) FILTER (WHERE e.severity = 'warning') AS errors_warning,
+    COUNT(*) FILTER (WHERE e.severity = 'error') AS errors_error,
+    COUNT(*) FILTER (WHERE e.severity = 'critical') AS errors_critical,
+    MIN(e.occurred_at) AS first_at,
+    MAX(e.occurred_at) AS last_at,
+    MAX(e._loaded_at) AS loaded_at
+  FROM touched AS h
+  JOIN staging.stg_app__device_errors AS e
+    ON e.device_id = h.device_id
+    AND DATE_TRUNC('hour', e.occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' = h.activity_hour
+    AND e.occurred_at >= h.activity_hour
+    AND e.occurred_at < h.activity_hour + INTERVAL '1 hour'
   GROUP BY 1, 2
-), device_hours AS (
-  SELECT device_id, activity_hour FROM pours
-  UNION
-  SELECT device_id, activity_hour FROM beats
-  UNION
-  SELECT device_id, activity_hour FROM errs
 )
 SELECT
   /* ids */
@@ -122,8 +146,12 @@ SELECT
   GREATEST(p.last_at, b.last_at, e.last_at)::TIMESTAMPTZ AS last_seen_at,
   p.last_at::TIMESTAMPTZ AS last_pour_at,
   b.last_at::TIMESTAMPTZ AS last_heartbeat_at,
-  e.last_at::TIMESTAMPTZ AS last_error_at
-FROM device_hours AS h
+  e.last_at::TIMESTAMPTZ AS last_error_at,
+  /* watermarks */
+  p.loaded_at::TIMESTAMPTZ AS pours_loaded_at,
+  b.loaded_at::TIMESTAMPTZ AS heartbeats_loaded_at,
+  e.loaded_at::TIMESTAMPTZ AS errors_loaded_at
+FROM touched AS h
 LEFT JOIN pours AS p
   ON p.device_id = h.device_id AND p.activity_hour = h.activity_hour
 LEFT JOIN beats AS b
@@ -133,6 +161,10 @@ LEFT JOIN errs AS e
 LEFT JOIN staging.stg_app__devices AS d
   ON d.device_id = h.device_id;
 
-/* Runs and downstream models read and replace this table by time range: index it once, when
-   the physical table is created. */
+/* The merge looks each device-hour up, each run reads the newest load time of each source and
+   entity_devices_daily reads by hour and by load time: index them once, when the physical table is created. */
+@IF(@runtime_stage = 'creating', CREATE UNIQUE INDEX ON @this_model USING btree (device_id, activity_hour));
 @IF(@runtime_stage = 'creating', CREATE INDEX ON @this_model USING btree (activity_hour));
+@IF(@runtime_stage = 'creating', CREATE INDEX ON @this_model USING btree (pours_loaded_at));
+@IF(@runtime_stage = 'creating', CREATE INDEX ON @this_model USING btree (heartbeats_loaded_at));
+@IF(@runtime_stage = 'creating', CREATE INDEX ON @this_model USING btree (errors_loaded_at));

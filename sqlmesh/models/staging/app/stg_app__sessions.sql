@@ -1,12 +1,10 @@
 /* One app session of a user, on web, iOS or Android.
-   Events are immutable, so each run appends what raw received in its window: `_loaded_at` is
-   when the row reached raw, and the two-interval lookback catches a batch that committed after
-   the previous run had read its window. */
+   Events are immutable, so each run adds only the batches raw received since the newest
+   `_loaded_at` here (when the row reached raw), however long ago the last run was. */
 MODEL (
   name staging.stg_app__sessions,
-  kind INCREMENTAL_BY_TIME_RANGE (
-    time_column _loaded_at,
-    lookback 2
+  kind INCREMENTAL_BY_UNIQUE_KEY (
+    unique_key session_id
   ),
   grain session_id,
   audits (
@@ -16,7 +14,7 @@ MODEL (
   column_descriptions (
     session_id = 'App session id (uuid)',
     is_crashed = 'The session ended in a crash',
-    _loaded_at = 'When the row was loaded into raw_app (the incremental time column)'
+    _loaded_at = 'When the row was loaded into raw_app (the watermark of the next run)'
   )
 );
 
@@ -34,8 +32,11 @@ SELECT
 FROM raw_app.sessions
 WHERE
   NOT _deleted
-  AND _extracted_at >= @start_ts::TIMESTAMP AT TIME ZONE 'UTC'
-  AND _extracted_at <= @end_ts::TIMESTAMP AT TIME ZONE 'UTC';
+  /* Only batches newer than the newest one added: a table's batches never overlap (its el DAG
+     runs one at a time), so they commit in _extracted_at order. */
+  AND _extracted_at > COALESCE((SELECT MAX(_loaded_at) FROM @this_model), '-infinity'::TIMESTAMPTZ);
 
--- Runs and the models that read this one filter on _loaded_at: a BRIN index keeps that cheap as history grows.
-@IF(@runtime_stage = 'creating', CREATE INDEX ON @this_model USING brin (_loaded_at));
+-- The merge looks each key up, each run reads the newest _loaded_at and the models on top read by
+-- load time: index them once, when the physical table is created.
+@IF(@runtime_stage = 'creating', CREATE UNIQUE INDEX ON @this_model USING btree (session_id));
+@IF(@runtime_stage = 'creating', CREATE INDEX ON @this_model USING btree (_loaded_at));
