@@ -202,6 +202,12 @@ WITH subscriptions AS (
     ) AS timeline
   ) AS marked
   WHERE month_start IS NOT NULL
+), item_periods AS (
+  /* The earliest current period of a subscription's items: the earliest of those begun by a month
+     end is this one if it has begun, else there is none. One pass, not a scan per month end. */
+  SELECT subscription_id, MIN(current_period_start) AS first_period_start
+  FROM staging.stg_stripe__subscription_items
+  GROUP BY subscription_id
 ), subscription_at AS (
   /* The billing period current at the month end starts at the latest period-billing line (for a
      subscription never invoiced: its items' current period, once it has begun). */
@@ -209,14 +215,13 @@ WITH subscriptions AS (
     t.*,
     COALESCE(
       m.latest_period_start,
-      (
-        SELECT MIN(i.current_period_start) FROM staging.stg_stripe__subscription_items AS i
-        WHERE i.subscription_id = t.subscription_id AND i.current_period_start <= t.month_end_at
-      )
+      CASE WHEN f.first_period_start <= t.month_end_at THEN f.first_period_start END
     ) AS period_start
   FROM subscription_totals AS t
   LEFT JOIN period_marks AS m
     ON m.subscription_id = t.subscription_id AND m.month_start = t.month_start
+  LEFT JOIN item_periods AS f
+    ON f.subscription_id = t.subscription_id
 ), discounts_at AS (
   SELECT
     a.subscription_id,
