@@ -28,4 +28,4 @@ def apply_governance(url: PgUrl) -> dict:
             store_replay(conn, statements)
             for statement in statements:
                 conn.execute(statement)
-    return {"database": url.database, "roles_created": created, "masked_views": masked, "grants": len(statements)}
+    return {"database": url.database, "roles_created": created, "masked_views": masked, "statements": len(statements)}
