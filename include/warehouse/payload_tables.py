@@ -22,17 +22,10 @@ COLUMNS = """
 """
 
 
-def regclass(schema: str, table: str) -> str:
-    """The table's name as to_regclass() reads it (NULL while the table does not exist)."""
-    return f'"{schema}"."{table}"'
-
-
-def ensure(conn: psycopg.Connection, schema: str, table: str, exists: bool | None = None) -> None:
-    """Create the table if missing; `exists` is the caller's own to_regclass() reading, when it has one."""
-    if exists is None:
-        exists = conn.execute("SELECT to_regclass(%s)", (regclass(schema, table),)).fetchone()[0] is not None
-    if not exists:
-        ident = sql.Identifier(schema, table)
+def ensure(conn: psycopg.Connection, schema: str, table: str) -> None:
+    """Create the table if missing."""
+    ident = sql.Identifier(schema, table)
+    if conn.execute("SELECT to_regclass(%s)", (ident.as_string(conn),)).fetchone()[0] is None:
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         conn.execute(sql.SQL("CREATE TABLE {} ").format(ident) + sql.SQL("(" + COLUMNS + ")"))
         conn.execute(sql.SQL("CREATE INDEX ON {} (id, _version)").format(ident))
