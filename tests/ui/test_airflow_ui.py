@@ -20,6 +20,8 @@ TIMESTAMP = "%Y-%m-%d %H:%M:%SZ"
 # entity_customers is the customer core: the app account, its Stripe customer and HubSpot company.
 CUSTOMER_SOURCES = {"raw_app.accounts", "raw_stripe.customers", "raw_hubspot.companies"}
 
+pytestmark = pytest.mark.slow
+
 
 def wait(driver, seconds: float = 60):
     from selenium.webdriver.support.ui import WebDriverWait
