@@ -30,9 +30,9 @@ from include.dag_defaults import DEFAULT_ARGS, SQLMESH_POOL, START_DATE
     doc_md=__doc__,
 )
 def review():
-    planned = task(review_plan, task_id="plan", pool=SQLMESH_POOL)()
+    planned = task(review_plan, task_id="plan", pool=SQLMESH_POOL, multiple_outputs=False)()
     quality = task(review_validate, task_id="validate")(planned)
-    summary = task(review_report, task_id="report")(planned, quality)
+    summary = task(review_report, task_id="report", multiple_outputs=False)(planned, quality)
     task(review_verdict, task_id="verdict")(summary)
 
 

@@ -67,16 +67,17 @@ def checkout(branch: str, repository: Path | None = None):
 
 
 def plan_branch(warehouse: PgUrl, branch: str) -> dict:
-    """Plan the branch's SQLMesh project into its environment (unit tests included) and apply it."""
+    """Run the branch's SQLMesh unit tests, then plan its project into its environment and apply it."""
     from include.transform.runner import context
 
     environment = environment_for(branch)
     with checkout(branch) as (worktree, commit):
         ctx = _project(context, warehouse, worktree, branch)
         try:
+            _unit_tests(ctx, branch)
             # include_unmodified: every model is in the environment (a view on prod's table where
             # unchanged), so the GX suites read each layer whole under `<layer>__<environment>`.
-            plan = ctx.plan(environment, no_prompts=True, auto_apply=True, include_unmodified=True)
+            plan = ctx.plan(environment, no_prompts=True, auto_apply=True, include_unmodified=True, skip_tests=True)
         finally:
             ctx.close()
     direct = sorted(plan.context_diff.snapshots[s].node.name for s in plan.directly_modified)
@@ -116,7 +117,7 @@ def write_report(warehouse: PgUrl, planned: dict, quality: list[dict]) -> dict:
             no_grain = [name for name in changed if not ctx.get_model(name, raise_if_missing=True).on]
             diffs = ctx.table_diff("prod", environment, select_models=set(changed) - set(no_grain), show=False,
                                    warn_grain_check=True) if set(changed) - set(no_grain) else []
-            diffed = [_diff_summary(d) for d in diffs]
+            diffed = sorted((_diff_summary(d) for d in diffs), key=lambda d: d["model"])
         finally:
             ctx.close()
     failed = [q["layer"] for q in quality if not q["passed"]]
@@ -143,6 +144,16 @@ def _project(context, warehouse: PgUrl, worktree: Path, branch: str):
     if not (project / "config.yaml").is_file():
         raise EltError(f"branch {branch!r} has no SQLMesh project (sqlmesh/config.yaml)")
     return context(warehouse, paths=project)
+
+
+def _unit_tests(ctx, branch: str) -> None:
+    """The branch's SQLMesh unit tests, run before the plan so a failure names the tests."""
+    result = ctx.test()
+    broken = result.failures + result.errors
+    if broken:
+        names = ", ".join(sorted({str(test).split(" ")[0] for test, _ in broken}))
+        raise EltError(f"branch {branch!r}: {len(broken)} of {result.testsRun} SQLMesh unit tests fail ({names}); "
+                       f"`elt sqlmesh test` on the branch shows why")
 
 
 def _diff_summary(diff) -> dict:

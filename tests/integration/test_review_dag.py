@@ -92,7 +92,7 @@ def test_review_dag_plans_validates_and_diffs_a_branch_without_touching_prod(war
         states = dict(meta.execute("SELECT task_id, state FROM task_instance WHERE dag_id = 'review'"))
         pools = dict(meta.execute("SELECT task_id, pool FROM task_instance WHERE dag_id = 'review'"))
         slots = meta.execute("SELECT slots FROM slot_pool WHERE pool = 'sqlmesh'").fetchone()
-        (value,) = meta.execute("SELECT value FROM xcom WHERE dag_id = 'review' AND task_id = 'report'").fetchone()
+        (value,) = meta.execute("SELECT value FROM xcom WHERE dag_id = 'review' AND task_id = 'report' AND key = 'return_value'").fetchone()
     assert states == dict.fromkeys(["plan", "validate", "report", "verdict"], "success")
     assert pools["plan"] == "sqlmesh" and slots == (1,), "plans take the one slot migrate made"
     summary = json.loads(value)
