@@ -116,7 +116,8 @@ def agrees(what: str, sql: str) -> list[Rule]:
 def fresh(source: str, table: str, column: str = "_extracted_at") -> list[Rule]:
     """Freshness: raw was brought up to date within the SLA. That is its newest record, or the
     table's newest load in the ledger: a load that found nothing new still proves raw current."""
-    sql = (f"SELECT last_loaded FROM (SELECT GREATEST((SELECT max({column}) FROM {{batch}}), "
+    sql = (f"SELECT last_loaded, date_trunc('second', now() - last_loaded) AS age "
+           f"FROM (SELECT GREATEST((SELECT max({column}) FROM {{batch}}), "
            f"(SELECT max(finished_at) FROM elt_meta.batches WHERE source = '{source}' "
            f"AND table_name = '{table}')) AS last_loaded) f WHERE last_loaded IS NULL "
            f"OR last_loaded < now() - interval '{FRESHNESS_SLA_MINUTES} minutes'")

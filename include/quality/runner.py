@@ -155,7 +155,7 @@ def failure_message(result: LayerResult) -> str:
                          f"{r.table_name}: {_sample_text(r.sample)}")
             continue
         count = f"{r.unexpected_count} of {r.element_count} rows" if r.element_count is not None \
-            else f"{r.unexpected_count} rows"
+            else f"{r.unexpected_count} row{'' if r.unexpected_count == 1 else 's'}"
         lines.append(f"suite {r.suite}: rule {r.rule} [{r.expectation}] failed on table {r.table_name}: "
                      f"{count} unexpected{share}; sample: {_sample_text(r.sample)}")
     return "\n".join(lines)
@@ -168,10 +168,14 @@ def _checkpoint(ctx, source, suite: Suite, layer_schemas: dict[str, str]):
     batch = gx_context.table_batch(source, schema, suite.table)
     gx_suite = ctx.suites.add_or_update(gx.ExpectationSuite(
         name=suite.name, expectations=[rule.build(layer_schemas) for rule in suite.rules]))
+    # The suite is named after the table; its validation definition and checkpoint after the table
+    # as this environment names it (entity__dev.entity_customers): GX resolves a stored validation
+    # definition's asset when it is updated, and a dev run's datasource has only dev tables.
+    name = f"{schema}.{suite.table}"
     validation = ctx.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite))
+        gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
     return ctx.checkpoints.add_or_update(gx.Checkpoint(
-        name=suite.name, validation_definitions=[validation],
+        name=name, validation_definitions=[validation],
         result_format={"result_format": "SUMMARY", "unexpected_index_column_names": list(suite.key),
                        "partial_unexpected_count": SAMPLE_ROWS}))
 

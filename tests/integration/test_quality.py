@@ -109,7 +109,8 @@ def test_raw_older_than_the_sla_fails_freshness(built_warehouse, fresh_copy):
         assert execute(fresh_copy, sql) > 0
     message = failure(fresh_copy, "raw")
     assert ("suite raw_app.features: rule freshness of _extracted_at within 15 minutes [unexpected_rows_expectation] "
-            "failed on table raw_app.features: 1 rows unexpected; sample: last_loaded=") in message
+            "failed on table raw_app.features: 1 row unexpected; sample: last_loaded=") in message
+    assert "age=0:20:" in message, "the sample says how old the table is"
     assert message.count("\nsuite ") == 1, "only the stale table broke"
 
 
@@ -120,7 +121,7 @@ def test_mrr_changed_in_one_layer_only_fails_consistency(warehouse_copy):
     message = failure(warehouse, "metrics")
     assert ("suite metrics.metrics_company_overview: rule consistency of total_mrr with "
             "marts.executive_customer_health_kpis [unexpected_rows_expectation] failed on table "
-            "metrics.metrics_company_overview: 1 rows unexpected") in message
+            "metrics.metrics_company_overview: 1 row unexpected") in message
     assert "kpi_total_mrr=" in message
     assert run_layer(warehouse, "marts").success, "the marts still agree with the entity layer"
 
