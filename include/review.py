@@ -70,16 +70,23 @@ def plan_branch(warehouse: PgUrl, branch: str) -> dict:
     """Run the branch's SQLMesh unit tests, then plan its project into its environment and apply it."""
     from include.transform.runner import context
 
+    from sqlmesh.utils.errors import SQLMeshError
+
     environment = environment_for(branch)
     with checkout(branch) as (worktree, commit):
-        ctx = _project(context, warehouse, worktree, branch)
         try:
-            _unit_tests(ctx, branch)
-            # include_unmodified: every model is in the environment (a view on prod's table where
-            # unchanged), so the GX suites read each layer whole under `<layer>__<environment>`.
-            plan = ctx.plan(environment, no_prompts=True, auto_apply=True, include_unmodified=True, skip_tests=True)
-        finally:
-            ctx.close()
+            ctx = _project(context, warehouse, worktree, branch)
+            try:
+                _unit_tests(ctx, branch)
+                # include_unmodified: every model is in the environment (a view on prod's table where
+                # unchanged), so the GX suites read each layer whole under `<layer>__<environment>`.
+                plan = ctx.plan(environment, no_prompts=True, auto_apply=True, include_unmodified=True,
+                                skip_tests=True)
+            finally:
+                ctx.close()
+        except SQLMeshError as exc:  # a model that does not parse or render, a failed audit, ...
+            reason = " ".join(str(exc).split())[:400] or type(exc).__name__
+            raise EltError(f"branch {branch!r} cannot be planned into environment {environment}: {reason}") from None
     direct = sorted(plan.context_diff.snapshots[s].node.name for s in plan.directly_modified)
     indirect = sorted({plan.context_diff.snapshots[s].node.name for ids in plan.indirectly_modified.values() for s in ids}
                       - set(direct))

@@ -138,3 +138,17 @@ def test_an_unknown_branch_is_a_clear_error(tmp_path, monkeypatch, pg_server):
     monkeypatch.setenv("ELT_REVIEW_REPO", str(repo))
     with pytest.raises(EltError, match=f"branch 'nope' not found in the git repository {repo}"):
         plan_branch(pg_server, "nope")
+
+
+def test_a_branch_that_does_not_parse_is_a_clear_error(tmp_path, monkeypatch, pg_server):
+    from include.review import plan_branch
+
+    repo = tmp_path / "repo"
+    make_repo(repo)
+    git(repo, "checkout", "--quiet", "-b", "broken")
+    (repo / "sqlmesh" / "models" / "crm" / "fact_tickets.sql").write_text("MODEL (name crm.fact_tickets, kind FULL\nSELECT")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-am", "broken")
+    monkeypatch.setenv("ELT_REVIEW_REPO", str(repo))
+    with pytest.raises(EltError, match="branch 'broken' cannot be planned into environment broken: "):
+        plan_branch(pg_server, "broken")
+    assert git(repo, "worktree", "list").count("\n") == 1, "the worktree is removed after a failure too"
