@@ -63,63 +63,6 @@ WITH touched AS (
     DATE_TRUNC('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS activity_hour
   FROM staging.stg_app__device_errors
   WHERE _loaded_at > COALESCE((SELECT MAX(errors_loaded_at) FROM @this_model), '-infinity'::TIMESTAMPTZ)
-), pours AS (
-  /* Every event of a touched hour, old or new. The range lets the (device_id, event time) index
-     find them when few hours are touched; the hour equality lets a first build hash-join. */
-  SELECT
-    h.device_id,
-    h.activity_hour,
-    MAX(t.location_id::TEXT) AS location_id,
-    COUNT(*) AS tap_events,
-    SUM(t.volume_ml) AS volume_ml,
-    COUNT(*) FILTER (WHERE t.temperature_c > 6.0) AS warm_pours,
-    MAX(t.temperature_c) AS max_temperature_c,
-    MIN(t.poured_at) AS first_at,
-    MAX(t.poured_at) AS last_at,
-    MAX(t._loaded_at) AS loaded_at
-  FROM touched AS h
-  JOIN staging.stg_app__tap_events AS t
-    ON t.device_id = h.device_id
-    AND DATE_TRUNC('hour', t.poured_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' = h.activity_hour
-    AND t.poured_at >= h.activity_hour
-    AND t.poured_at < h.activity_hour + INTERVAL '1 hour'
-  GROUP BY 1, 2
-), beats AS (
-  SELECT
-    h.device_id,
-    h.activity_hour,
-    COUNT(*) AS heartbeats,
-    COUNT(*) FILTER (WHERE b.heartbeat_status = 'online') AS online_heartbeats,
-    MIN(b.signal_strength_dbm) AS min_signal_strength_dbm,
-    MIN(b.sent_at) AS first_at,
-    MAX(b.sent_at) AS last_at,
-    MAX(b._loaded_at) AS loaded_at
-  FROM touched AS h
-  JOIN staging.stg_app__device_heartbeats AS b
-    ON b.device_id = h.device_id
-    AND DATE_TRUNC('hour', b.sent_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' = h.activity_hour
-    AND b.sent_at >= h.activity_hour
-    AND b.sent_at < h.activity_hour + INTERVAL '1 hour'
-  GROUP BY 1, 2
-), errs AS (
-  SELECT
-    h.device_id,
-    h.activity_hour,
-    COUNT(*) AS errors_total,
-    COUNT(*) FILTER (WHERE e.severity = 'info') AS errors_info,
-    COUNT(*) FILTER (WHERE e.severity = 'warning') AS errors_warning,
-    COUNT(*) FILTER (WHERE e.severity = 'error') AS errors_error,
-    COUNT(*) FILTER (WHERE e.severity = 'critical') AS errors_critical,
-    MIN(e.occurred_at) AS first_at,
-    MAX(e.occurred_at) AS last_at,
-    MAX(e._loaded_at) AS loaded_at
-  FROM touched AS h
-  JOIN staging.stg_app__device_errors AS e
-    ON e.device_id = h.device_id
-    AND DATE_TRUNC('hour', e.occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' = h.activity_hour
-    AND e.occurred_at >= h.activity_hour
-    AND e.occurred_at < h.activity_hour + INTERVAL '1 hour'
-  GROUP BY 1, 2
 )
 SELECT
   /* ids */
@@ -152,12 +95,51 @@ SELECT
   b.loaded_at::TIMESTAMPTZ AS heartbeats_loaded_at,
   e.loaded_at::TIMESTAMPTZ AS errors_loaded_at
 FROM touched AS h
-LEFT JOIN pours AS p
-  ON p.device_id = h.device_id AND p.activity_hour = h.activity_hour
-LEFT JOIN beats AS b
-  ON b.device_id = h.device_id AND b.activity_hour = h.activity_hour
-LEFT JOIN errs AS e
-  ON e.device_id = h.device_id AND e.activity_hour = h.activity_hour
+/* Every event of a touched hour, old or new, looked up per device-hour on the (device_id, event
+   time) indexes: a run touches few hours, and a join would sort whole event tables. */
+CROSS JOIN LATERAL (
+  SELECT
+    MAX(t.location_id::TEXT) AS location_id,
+    COUNT(*) AS tap_events,
+    SUM(t.volume_ml) AS volume_ml,
+    COUNT(*) FILTER (WHERE t.temperature_c > 6.0) AS warm_pours,
+    MAX(t.temperature_c) AS max_temperature_c,
+    MIN(t.poured_at) AS first_at,
+    MAX(t.poured_at) AS last_at,
+    MAX(t._loaded_at) AS loaded_at
+  FROM staging.stg_app__tap_events AS t
+  WHERE t.device_id = h.device_id
+    AND t.poured_at >= h.activity_hour
+    AND t.poured_at < h.activity_hour + INTERVAL '1 hour'
+) AS p
+CROSS JOIN LATERAL (
+  SELECT
+    COUNT(*) AS heartbeats,
+    COUNT(*) FILTER (WHERE b.heartbeat_status = 'online') AS online_heartbeats,
+    MIN(b.signal_strength_dbm) AS min_signal_strength_dbm,
+    MIN(b.sent_at) AS first_at,
+    MAX(b.sent_at) AS last_at,
+    MAX(b._loaded_at) AS loaded_at
+  FROM staging.stg_app__device_heartbeats AS b
+  WHERE b.device_id = h.device_id
+    AND b.sent_at >= h.activity_hour
+    AND b.sent_at < h.activity_hour + INTERVAL '1 hour'
+) AS b
+CROSS JOIN LATERAL (
+  SELECT
+    COUNT(*) AS errors_total,
+    COUNT(*) FILTER (WHERE e.severity = 'info') AS errors_info,
+    COUNT(*) FILTER (WHERE e.severity = 'warning') AS errors_warning,
+    COUNT(*) FILTER (WHERE e.severity = 'error') AS errors_error,
+    COUNT(*) FILTER (WHERE e.severity = 'critical') AS errors_critical,
+    MIN(e.occurred_at) AS first_at,
+    MAX(e.occurred_at) AS last_at,
+    MAX(e._loaded_at) AS loaded_at
+  FROM staging.stg_app__device_errors AS e
+  WHERE e.device_id = h.device_id
+    AND e.occurred_at >= h.activity_hour
+    AND e.occurred_at < h.activity_hour + INTERVAL '1 hour'
+) AS e
 LEFT JOIN staging.stg_app__devices AS d
   ON d.device_id = h.device_id;
 
