@@ -123,7 +123,7 @@ def test_service_runs_the_command_tested_outside_docker(services, name):
 
 def test_airflow_service_commands(services):
     assert {name: command_of(services[name]) for name in AIRFLOW_SERVICES} == {
-        "airflow-init": ["airflow", "db", "migrate"],
+        "airflow-init": ["bash", "-c", "airflow db migrate && airflow pools set sqlmesh 1 'SQLMesh plans, one at a time (transform, review)'"],
         "airflow-apiserver": ["airflow", "api-server"],
         "airflow-scheduler": ["airflow", "scheduler"],
         "airflow-dag-processor": ["airflow", "dag-processor"],

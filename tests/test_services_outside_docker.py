@@ -29,6 +29,7 @@ import pytest
 import yaml
 
 from include.airflow_runtime import airflow_env
+from include.dag_defaults import SQLMESH_POOL
 from include.warehouse.settings import resolve
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,7 @@ COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 SERVICE_COMMANDS: dict[str, list[str] | None] = {
     "postgres": None,
     "redis": None,
-    "airflow-init": ["airflow", "db", "migrate"],
+    "airflow-init": ["bash", "-c", "airflow db migrate && airflow pools set sqlmesh 1 'SQLMesh plans, one at a time (transform, review)'"],
     "airflow-apiserver": ["airflow", "api-server"],
     "airflow-scheduler": ["airflow", "scheduler"],
     "airflow-dag-processor": ["airflow", "dag-processor"],
@@ -298,6 +299,8 @@ def test_airflow_init_migrates_the_metadata_db(migrated, airflow_home):
     assert "Database migration done!" in result.stdout + result.stderr
     with sqlite3.connect(f"file:{airflow_home / 'airflow.db'}?mode=ro", uri=True) as db:
         assert db.execute("SELECT count(*) FROM alembic_version").fetchone()[0] == 1
+        pool = db.execute("SELECT slots FROM slot_pool WHERE pool = ?", (SQLMESH_POOL,)).fetchall()
+    assert pool == [(1,)], "the SQLMesh plan tasks' pool exists with one slot, or they would never be scheduled"
 
 
 @pytest.mark.slow

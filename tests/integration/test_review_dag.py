@@ -1,5 +1,5 @@
 """The review DAG with the real Airflow runtime (`airflow dags test review` with a `branch` conf),
-on a private copy of the built warehouse and a real git repository whose branch changes one model:
+on the session's built warehouse and a real git repository whose branch changes one model:
 the branch is planned into its own environment, the GX suites pass there, the report and XCom
 show the table_diff against prod, and prod's tables and snapshots are exactly as before."""
 from __future__ import annotations
@@ -45,19 +45,6 @@ def make_repo(path):
     git(path, "checkout", "--quiet", "main")
 
 
-def rebuild_prod(warehouse) -> None:
-    """Prod rebuilt by the platform's transform from the copy's raw data. SQLMesh names every model
-    after its database, so the state the copy inherited describes the original, not the copy."""
-    from include.transform.runner import run
-
-    with connect(warehouse, autocommit=True) as conn:
-        for (schema,) in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname "
-                                      "NOT LIKE 'raw\\_%' AND nspname NOT IN ('information_schema', 'public', 'elt_meta')"
-                                      ).fetchall():
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    run(warehouse)
-
-
 def prod_state(warehouse) -> dict:
     """Prod as a reviewer must find it afterwards: its environment's snapshots and the changed
     model's columns and contents."""
@@ -72,9 +59,11 @@ def prod_state(warehouse) -> dict:
     return {"fingerprints": fingerprints, "columns": columns, "rows": rows, "digest": digest}
 
 
-def test_review_dag_plans_validates_and_diffs_a_branch_without_touching_prod(warehouse_copy, tmp_path, monkeypatch):
-    warehouse = warehouse_copy()
-    rebuild_prod(warehouse)
+def test_review_dag_plans_validates_and_diffs_a_branch_without_touching_prod(built_warehouse, tmp_path, monkeypatch):
+    # The session's warehouse itself, not a copy: SQLMesh names every model after its database, so a
+    # copy's inherited state would describe the original. The review must leave prod as it found
+    # it, which is what this test asserts; its environment's schemas are all it adds.
+    warehouse = built_warehouse.warehouse
     repo = tmp_path / "repo"
     make_repo(repo)
     before = prod_state(warehouse)
