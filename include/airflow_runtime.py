@@ -78,3 +78,19 @@ def migrate(wh: Warehouse, home: Path = AIRFLOW_HOME) -> None:
     airflow(wh, "db", "migrate", capture=True, home=home)
     airflow(wh, "pools", "set", SQLMESH_POOL, "1", "SQLMesh plans, one at a time (transform, review)",
             capture=True, home=home)
+
+
+def standalone_env(wh: Warehouse, port: int, home: Path = AIRFLOW_HOME) -> tuple[dict[str, str], str]:
+    """`airflow standalone`'s environment: the repo's, on localhost and the given port, with a local
+    admin login made once under `home` (git-ignored), never in the repo. Returns (env, password)."""
+    import secrets
+
+    passwords = home / "passwords.json"
+    if not passwords.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        passwords.write_text(json.dumps({"admin": secrets.token_urlsafe(12)}))
+    env = airflow_env(wh, home)
+    env.update({"AIRFLOW__API__HOST": "127.0.0.1", "AIRFLOW__API__PORT": str(port),
+                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords)})
+    return env, json.loads(passwords.read_text())["admin"]

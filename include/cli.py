@@ -137,22 +137,12 @@ def cmd_demo(args) -> None:
 
 
 def cmd_airflow(args) -> None:
-    import json
-    import secrets
-
     from include import airflow_runtime
 
     wh = _warehouse()
     _ensure_up(wh)
     airflow_runtime.migrate(wh)
-    # A local login, made once and kept under .local/ (git-ignored), never in the repo.
-    passwords = airflow_runtime.AIRFLOW_HOME / "passwords.json"
-    if not passwords.exists():
-        passwords.write_text(json.dumps({"admin": secrets.token_urlsafe(12)}))
-    password = json.loads(passwords.read_text())["admin"]
-    env = airflow_runtime.airflow_env(wh)
-    env.update({"AIRFLOW__API__PORT": str(args.port), "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
-                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords)})
+    env, password = airflow_runtime.standalone_env(wh, args.port)
     say(f"starting Airflow on http://localhost:{args.port}  login: admin  password: {password}  (Ctrl-C stops it)")
     os.execvpe(os.path.join(os.path.dirname(sys.executable), "airflow"), ["airflow", "standalone"], env)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -19,6 +18,7 @@ from typing import NamedTuple
 
 import pytest
 
+from include.airflow_runtime import standalone_env
 from include.paths import REPO_ROOT
 from include.warehouse.settings import Warehouse
 
@@ -86,26 +86,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def standalone_env(wh: Warehouse, home: Path, port: int) -> tuple[dict[str, str], str]:
-    """What `elt airflow` gives `airflow standalone` (include/cli.py cmd_airflow), with its own
-    AIRFLOW_HOME and port: the repo's environment, and a local admin login. Returns (env, password)."""
-    from include.airflow_runtime import airflow_env
-
-    password = secrets.token_urlsafe(12)
-    passwords = home / "passwords.json"
-    passwords.write_text(json.dumps({"admin": password}))
-    env = airflow_env(wh, home)
-    env.update({
-        "AIRFLOW__API__HOST": "127.0.0.1", "AIRFLOW__API__PORT": str(port),
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
-        # Looked at, never run: the built warehouse is shared by the whole session.
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-        "AIRFLOW__CORE__PARALLELISM": "2",
-    })
-    return env, password
-
-
 @pytest.fixture(scope="module")
 def airflow_ui(built_warehouse, tmp_path_factory) -> AirflowUI:
     """`airflow standalone` on a free port, its warehouse connection on the built warehouse; stopped
@@ -113,7 +93,12 @@ def airflow_ui(built_warehouse, tmp_path_factory) -> AirflowUI:
     home = tmp_path_factory.mktemp("airflow")
     wh = Warehouse(built_warehouse.warehouse, built_warehouse.app, embedded=False)
     port = _free_port()
-    env, password = standalone_env(wh, home, port)
+    env, password = standalone_env(wh, port, home)   # what `elt airflow` runs, in its own home
+    env.update({
+        # Looked at, never run: the built warehouse is shared by the whole session.
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+        "AIRFLOW__CORE__PARALLELISM": "2",
+    })
     log = home / "standalone.log"
     proc = subprocess.Popen([str(Path(sys.executable).parent / "airflow"), "standalone"], env=env, cwd=REPO_ROOT,
                             stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
