@@ -24,9 +24,9 @@ from include.warehouse.settings import PgUrl
 
 log = logging.getLogger(__name__)
 SAMPLE_ROWS = 5
-# GX's own store keeps each suite's newest runs (its data docs list them); elt_meta.quality_results
-# keeps every run. Without a bound, the store and the docs index grow every 15 minutes.
-GX_RUNS_KEPT = 10
+# GX's own store keeps each suite's newest runs, which its data docs list; elt_meta.quality_results
+# keeps every run. Rendering the docs index grows with the store (10 runs: 5 s a layer, 3: 2 s).
+GX_RUNS_KEPT = 3
 SQLMESH_LAYERS = ("staging", "intermediate", "entity", "crm", "marts", "metrics")
 
 
