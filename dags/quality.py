@@ -5,7 +5,8 @@ Runs when the transform has updated its tables. One task per layer (raw, entity,
 metrics) runs that layer's suites, one GX checkpoint per table (include/quality/suites/), and
 fails on a broken rule with a log line naming the suite, the rule, the table and a sample of the
 offending rows. Every rule's result goes to `elt_meta.quality_results`; `data_docs` then rebuilds
-the data docs site (expectations/uncommitted/data_docs/local_site/index.html), even when a layer failed.
+the data docs site (expectations/uncommitted/data_docs/local_site/index.html), even when a layer
+failed; the run fails when any layer did.
 
 Deadline: its share of the 15-minute freshness SLA (include/sla.py).
 Connection: `warehouse`, from AIRFLOW_CONN_WAREHOUSE.
@@ -33,7 +34,9 @@ from include.sla import freshness_deadline
 )
 def quality():
     checks = [task(check_layer, task_id=layer)(layer) for layer in LAYERS]
-    checks >> task(data_docs, task_id="data_docs", trigger_rule="all_done")()
+    # A teardown runs after the checks whatever their outcome, and leaves the run's state to them:
+    # a broken rule fails the run, and the docs still show it.
+    checks >> task(data_docs, task_id="data_docs")().as_teardown()
 
 
 quality()

@@ -139,6 +139,8 @@ def test_the_quality_dag_fails_the_layer_that_broke_and_still_builds_the_docs(bu
     with sqlite3.connect(home / "airflow.db") as meta:
         states = dict(meta.execute("SELECT task_id, state FROM task_instance WHERE dag_id = 'quality'"))
         tries = dict(meta.execute("SELECT task_id, try_number FROM task_instance WHERE dag_id = 'quality'"))
+        runs = meta.execute("SELECT state FROM dag_run WHERE dag_id = 'quality'").fetchall()
+    assert runs == [("failed",)], "the run fails with its layer, though the data docs task after it succeeded"
     assert states == {**dict.fromkeys(LAYERS, "success"), "metrics": "failed", "data_docs": "success"}
     assert tries["metrics"] == 1, "a broken rule is not retried"
     logs = "\n".join(p.read_text() for p in (home / "logs").rglob("*.log") if "task_id=metrics" in str(p))
