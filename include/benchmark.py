@@ -31,7 +31,7 @@ from pathlib import Path
 
 from include.paths import REPO_ROOT
 from include.sources import registry
-from include.sources.api_extract import dig, extract_entity, load_manifest
+from include.sources.api_extract import dig, extract_source, load_manifest
 from include.sources.app.extract import extract_table
 from include.sources.credentials import api_key, client_for
 from include.warehouse import embedded, meta, payload_tables
@@ -90,10 +90,13 @@ def extract_everything(app: PgUrl, target: PgUrl, base_url: str) -> int:
     """Every source into raw, as the el DAGs do. Returns records read."""
     rows = sum(extract_table(app, target, t).rows_loaded for t in registry.raw_tables("app"))
     for source in api_sources():
-        manifest = load_manifest(source)
-        rows += sum(extract_entity(manifest, e.name, client_for(source, base_url, api_key(source)), target).rows_seen
-                    for e in manifest.entities)
+        rows += sum(b.rows_seen for b in extract_source(load_manifest(source), _client_of(source, base_url), target))
     return rows
+
+
+def _client_of(source: str, base_url: str):
+    key = api_key(source)
+    return lambda: client_for(source, base_url, key)
 
 
 def _rounds(default: int = ROUNDS) -> int:
@@ -159,16 +162,22 @@ def bench_load(app: PgUrl, target: PgUrl, scale: str, say) -> str:
 # -- api: our extract against a plain paging script ----------------------------------------------
 
 def _plain_api_load(source: str, base_url: str, target: PgUrl) -> float:
-    """Page every entity with the source's own fetch functions and COPY (id, payload) as it comes."""
+    """Page every entity in turn with the source's own fetch functions, over one client (one HTTP
+    session, kept alive), and COPY (id, payload) as it comes into a bare table of its own, as raw
+    keeps one table per entity; one transaction for the whole source."""
     manifest = load_manifest(source)
     api = importlib.import_module(f"include.sources.{source}.api")
     with connect(target, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS plain_records; CREATE TABLE plain_records (id text, payload jsonb)")
-    start = time.perf_counter()
-    with connect(target) as conn, conn.cursor().copy("COPY plain_records (id, payload) FROM STDIN") as copy:
+        conn.execute("DROP SCHEMA IF EXISTS plain CASCADE; CREATE SCHEMA plain")
         for entity in manifest.entities:
-            for record in getattr(api, entity.fetch)(client_for(source, base_url, api_key(source)), None):
-                copy.write_row((str(dig(record, entity.primary_key)), json.dumps(record)))
+            conn.execute(f'CREATE TABLE plain."{entity.name}" (id text, payload jsonb)')
+    start = time.perf_counter()
+    client = _client_of(source, base_url)()
+    with connect(target) as conn:
+        for entity in manifest.entities:
+            with conn.cursor().copy(f'COPY plain."{entity.name}" (id, payload) FROM STDIN') as copy:
+                for record in getattr(api, entity.fetch)(client, None):
+                    copy.write_row((str(dig(record, entity.primary_key)), json.dumps(record)))
     return time.perf_counter() - start
 
 
@@ -183,8 +192,7 @@ def _our_api_load(source: str, base_url: str, target: PgUrl) -> float:
         for e in manifest.entities:
             payload_tables.ensure(conn, manifest.raw_schema, e.name)
     start = time.perf_counter()
-    for e in manifest.entities:
-        extract_entity(manifest, e.name, client_for(source, base_url, api_key(source)), target)
+    extract_source(manifest, _client_of(source, base_url), target)
     return time.perf_counter() - start
 
 

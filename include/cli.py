@@ -77,13 +77,13 @@ def cmd_extract(args) -> None:
     tables = [args.table] if args.table else registry.raw_tables(args.source)
     if registry.is_api(args.source):
         from include import services
-        from include.sources.api_extract import extract_entity, load_manifest
+        from include.sources.api_extract import extract_source, load_manifest
         from include.sources.credentials import api_key, client_for
 
-        manifest = load_manifest(args.source)
-        for table in tables:
-            client = client_for(args.source, services.mock_url(), api_key(args.source))
-            say(str(extract_entity(manifest, table, client, wh.warehouse)))
+        key, url = api_key(args.source), services.mock_url()
+        for batch in extract_source(load_manifest(args.source), lambda: client_for(args.source, url, key), wh.warehouse,
+                                    tables):
+            say(str(batch))
     else:
         from include.sources.app.extract import extract_table
 

@@ -136,7 +136,7 @@ def built_warehouse(pg_server, tmp_path_factory) -> BuiltWarehouse:
     from include.paths import REPO_ROOT
     from include.simulation import simulate
     from include.sources import registry
-    from include.sources.api_extract import extract_entity, load_manifest, release_connections
+    from include.sources.api_extract import extract_source, load_manifest, release_connections
     from include.sources.app.extract import extract_table
     from include.sources.credentials import auth_spec, client_for
     from include.transform.runner import context
@@ -164,11 +164,8 @@ def built_warehouse(pg_server, tmp_path_factory) -> BuiltWarehouse:
                 assert proc.poll() is None, "mock sources server exited"
                 time.sleep(0.1)
         for source in (s for s in registry.available() if registry.is_api(s)):
-            manifest = load_manifest(source)
-            for entity in manifest.entities:
-                client = client_for(source, base_url, auth_spec(source).get("key_prefix", "") + secrets.token_hex(16))
-                client.backoff_seconds = 0.01
-                extract_entity(manifest, entity.name, client, wh)
+            key = auth_spec(source).get("key_prefix", "") + secrets.token_hex(16)
+            extract_source(load_manifest(source), lambda: client_for(source, base_url, key), wh)
         release_connections()
         # The platform's transform (plan the code to prod, then run every model up to now), less the
         # plan's unit tests: tests/sqlmesh/test_unit_tests.py runs those.

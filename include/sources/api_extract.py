@@ -26,6 +26,7 @@ import os
 import queue
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
@@ -200,9 +201,17 @@ _END = object()
 
 def read_ahead(records: Iterable[dict], chunk_size: int = 256, chunks: int = 8) -> Iterator[dict]:
     """The records, read on a thread up to chunks x chunk_size ahead of the caller: while a batch
-    checks, hashes and copies one page, the API is already serving the next. An error of the read
-    (the malformed page that ends it, say) is raised to the caller after the records read before it.
-    If the caller stops early, the thread stops at its next handoff."""
+    checks, hashes and copies one page, the API is already serving the next. The first chunk_size
+    come straight from the caller's thread, so an entity of a page or two never pays for a thread.
+    An error of the read (the malformed page that ends it, say) is raised to the caller after the
+    records read before it. If the caller stops early, the thread stops at its next handoff."""
+    records = iter(records)
+    for _ in range(chunk_size):
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        yield record
     handoff: queue.Queue = queue.Queue(maxsize=chunks)
     stop = threading.Event()
 
@@ -241,19 +250,22 @@ def read_ahead(records: Iterable[dict], chunk_size: int = 256, chunks: int = 8) 
         stop.set()
 
 
-# One warehouse connection per process and warehouse, reused by the next batch: a new connection
-# is a new server backend with cold catalog caches, which at small batch sizes costs more than the
+# Warehouse connections per process and warehouse, reused by later batches: a new connection is
+# a new server backend with cold catalog caches, which at small batch sizes costs more than the
 # batch. Each batch is still its own transaction; a connection a batch failed on is closed, never
-# reused, and one the server dropped since the last batch is replaced before the batch starts. Keyed
-# by process id, so a forked child never shares its parent's socket.
-_IDLE: dict[tuple[int, str], psycopg.Connection] = {}
+# reused, and one the server dropped since the last batch is replaced before the batch starts. Up to
+# ENTITY_WORKERS are kept, one per batch extract_source runs at once. Keyed by process id, so a
+# forked child never shares its parent's sockets.
+ENTITY_WORKERS = 4
+_IDLE: dict[tuple[int, str], list[psycopg.Connection]] = {}
 _IDLE_LOCK = threading.Lock()
 
 
 def _open_batch(warehouse: PgUrl, begin: Callable[[psycopg.Connection], tuple]) -> tuple[psycopg.Connection, tuple]:
     """A connection in a new transaction and what `begin`, the transaction's first statements, read."""
     with _IDLE_LOCK:
-        conn = _IDLE.pop((os.getpid(), warehouse.url), None)
+        idle = _IDLE.get((os.getpid(), warehouse.url))
+        conn = idle.pop() if idle else None
     if conn is not None and not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE:
         try:
             return conn, begin(conn)
@@ -264,7 +276,7 @@ def _open_batch(warehouse: PgUrl, begin: Callable[[psycopg.Connection], tuple]) 
             raise
     elif conn is not None:
         conn.close()
-    conn = connect(warehouse)
+    conn = connect(warehouse, autocommit=True)    # batches open and commit their own transactions
     try:
         return conn, begin(conn)
     except BaseException:
@@ -274,17 +286,18 @@ def _open_batch(warehouse: PgUrl, begin: Callable[[psycopg.Connection], tuple]) 
 
 def _give_back(warehouse: PgUrl, conn: psycopg.Connection) -> None:
     with _IDLE_LOCK:
-        previous = _IDLE.pop((os.getpid(), warehouse.url), None)
-        _IDLE[(os.getpid(), warehouse.url)] = conn
-    if previous is not None:
-        previous.close()
+        idle = _IDLE.setdefault((os.getpid(), warehouse.url), [])
+        if len(idle) < ENTITY_WORKERS:
+            idle.append(conn)
+            return
+    conn.close()
 
 
 @atexit.register
 def release_connections() -> None:
     """Close the idle connections this process keeps (before a database is dropped or copied)."""
     with _IDLE_LOCK:
-        idle = list(_IDLE.values())
+        idle = [conn for conns in _IDLE.values() for conn in conns]
         _IDLE.clear()
     for conn in idle:
         conn.close()
@@ -358,20 +371,28 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
         "NOT EXISTS (SELECT FROM {}), to_regclass('pg_temp._incoming') IS NOT NULL"
     ).format(sql.Literal(manifest.source), sql.Literal(entity.name), raw)
 
+    # One round trip, as simple-query statements that each take a new snapshot (the connection is
+    # in autocommit, so the transaction is this explicit BEGIN's and psycopg adds no round trip).
+    start = sql.SQL("BEGIN; {}; {}").format(lock, read)
+
+    def locked_read(conn: psycopg.Connection) -> tuple:
+        cur = conn.execute(start)
+        cur.nextset()
+        cur.nextset()    # the third statement's result: the read
+        return cur.fetchone()
+
     def begin(conn: psycopg.Connection) -> tuple:
         """Lock and read in one round trip. The read fails on a table or ledger not made yet (a
-        source's first batch): then again, one statement at a time, making what is missing."""
+        source's first batch): then they are made, in a transaction of their own (batches side by
+        side wait for each other only there), and the batch begins again."""
         try:
-            with conn.pipeline():
-                conn.execute(lock)
-                cur = conn.execute(read)
-            return cur.fetchone()
+            return locked_read(conn)
         except psycopg.errors.UndefinedTable:
-            conn.rollback()
-            conn.execute(lock)
-            meta.ensure(conn)
-            payload_tables.ensure(conn, manifest.raw_schema, entity.name)
-            return conn.execute(read).fetchone()
+            conn.execute("ROLLBACK")
+            with conn.transaction():
+                meta.ensure(conn)
+                payload_tables.ensure(conn, manifest.raw_schema, entity.name)
+            return locked_read(conn)
 
     dst, (ledger_ready, watermark, first_load, has_incoming) = _open_batch(warehouse, begin)
     try:
@@ -435,7 +456,7 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
             land, params = sql.SQL(_LAND).format(raw=raw, ledger=ledger), meta.ledger_params(batch)
         with dst.pipeline():    # the landing statement and COMMIT in one round trip
             cur = dst.execute(land, params)
-            dst.commit()
+            dst.execute("COMMIT")
         batch.rows_loaded, batch.rows_deleted = cur.fetchone()
         batch.rows_skipped = batch.rows_seen - batch.rows_loaded
     except BaseException:
@@ -444,3 +465,38 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
     _give_back(warehouse, dst)
     log.info("%s", batch)
     return batch
+
+
+def extract_source(manifest: ApiManifest, client: Callable[[], ApiClient], warehouse: PgUrl,
+                   tables: Iterable[str] | None = None, workers: int = ENTITY_WORKERS) -> list[ApiBatch]:
+    """The source's entities (or the tables named), each as its own batch, up to `workers` at once,
+    as the el DAG runs them: one task per entity, none waiting for another. A batch spends most of
+    its time waiting, on the API's pages and on the warehouse's round trips, so batches side by side
+    overlap those waits. `client` makes one ApiClient per batch (a client counts its own retries).
+    A failed entity fails the call after the others finish, naming every failure; the batches that
+    committed stay committed, as the DAG's other tasks do."""
+    names = list(tables) if tables is not None else [e.name for e in manifest.entities]
+    for name in names:
+        manifest.entity(name)    # an unknown table fails before any batch starts
+    if not names:
+        return []
+
+    def one(name: str) -> ApiBatch:
+        api = client()
+        try:
+            return extract_entity(manifest, name, api, warehouse)
+        finally:
+            api.release()
+
+    with ThreadPoolExecutor(max_workers=min(workers, len(names)), thread_name_prefix=f"el-{manifest.source}") as pool:
+        futures = [(name, pool.submit(one, name)) for name in names]
+    batches, failures = [], []
+    for name, future in futures:
+        if future.exception() is None:
+            batches.append(future.result())
+        else:
+            failures.append(f"{name}: {future.exception()}")
+    if failures:
+        raise EltError(f"{manifest.raw_schema}: {len(failures)} of {len(names)} entities failed (the others "
+                       f"committed): " + "; ".join(failures))
+    return batches

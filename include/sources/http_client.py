@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -14,6 +16,21 @@ from include.errors import EltError
 
 log = logging.getLogger(__name__)
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+
+# HTTP sessions a process keeps for its next clients, with their kept-alive connections: a new
+# connection costs the API a handshake (TLS, against a real API) before the first page. Keyed by
+# process id, so a forked child never shares its parent's sockets.
+_IDLE_SESSIONS: dict[int, list[requests.Session]] = {}
+_SESSIONS_LOCK = threading.Lock()
+MAX_IDLE_SESSIONS = 8
+
+
+def _session() -> requests.Session:
+    with _SESSIONS_LOCK:
+        idle = _IDLE_SESSIONS.get(os.getpid())
+        if idle:
+            return idle.pop()
+    return requests.Session()
 
 
 @dataclass
@@ -25,7 +42,16 @@ class ApiClient:
     backoff_seconds: float = 0.2
     max_backoff_seconds: float = 10.0
     retries: int = 0                                   # transient failures survived, for the summary
-    session: requests.Session = field(default_factory=requests.Session, repr=False)
+    session: requests.Session = field(default_factory=_session, repr=False)
+
+    def release(self) -> None:
+        """Give the session back for the process's next client; the client is not used after this."""
+        with _SESSIONS_LOCK:
+            idle = _IDLE_SESSIONS.setdefault(os.getpid(), [])
+            if len(idle) < MAX_IDLE_SESSIONS:
+                idle.append(self.session)
+                return
+        self.session.close()
 
     def request(self, method: str, path: str, *, params=None, json_body=None, parse: str = "json"):
         """One call with retries. parse: "json" (a document), "ndjson" (list of lines' objects) or "text"."""
@@ -39,7 +65,8 @@ class ApiClient:
                     raise _Transient(f"HTTP {resp.status_code}", _retry_after(resp))
                 if resp.status_code >= 400:
                     raise EltError(f"{method} {url} answered HTTP {resp.status_code}: {resp.text[:200]}")
-                text = resp.text
+                # JSON is UTF-8 (RFC 8259): without a charset, requests would guess one from the body.
+                text = resp.content.decode(resp.encoding or "utf-8")
                 return _parse(text, parse)
             except (_Transient, requests.Timeout, requests.ConnectionError, ValueError) as exc:
                 wait = getattr(exc, "retry_after", None)

@@ -34,6 +34,12 @@ ALTER TABLE elt_meta.batches ADD COLUMN IF NOT EXISTS rows_flagged bigint NOT NU
 """
 
 
+# CREATE ... IF NOT EXISTS is not safe against a concurrent create of the same name, and the batches
+# of a new warehouse start side by side: whatever creates one of the platform's schemas or tables
+# takes this lock first (it holds to the end of the transaction) and then looks again.
+DDL_LOCK = "SELECT pg_advisory_xact_lock(hashtext('elt_meta.ddl'))"
+
+
 # True once the ledger exists with its newest column: a catalog lookup, far cheaper than
 # information_schema, that a batch can fold into the first statement of its transaction.
 READY = ("EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('elt_meta.batches') "
@@ -47,6 +53,7 @@ def ensure(conn: psycopg.Connection, ready: bool | None = None) -> None:
     if ready is None:
         ready = conn.execute(f"SELECT {READY}").fetchone()[0]
     if not ready:
+        conn.execute(DDL_LOCK)
         conn.execute(DDL)
 
 

@@ -7,7 +7,7 @@ import json
 import urllib.request
 
 from include.simulation.sources.ads import ADS_HISTORY_DAYS
-from include.sources.api_extract import ApiBatch, dig, extract_entity, load_manifest
+from include.sources.api_extract import ApiBatch, dig, extract_source, load_manifest
 from include.sources.credentials import auth_spec, client_for
 from include.warehouse.connect import connect
 from include.warehouse.settings import PgUrl
@@ -29,8 +29,7 @@ def set_faults(mock_url: str, faults: dict) -> None:
 def extract_all(source: str, mock_url: str, warehouse: PgUrl) -> dict[str, ApiBatch]:
     manifest = load_manifest(source)
     key = auth_spec(source)["key_prefix"] + "test-key"
-    return {e.name: extract_entity(manifest, e.name, client_for(source, mock_url, key), warehouse)
-            for e in manifest.entities}
+    return {b.table: b for b in extract_source(manifest, lambda: client_for(source, mock_url, key), warehouse)}
 
 
 def simulator_objects(app_url: str, source: str, object_type: str) -> dict[str, dict]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from include.sources import api_extract
-from include.sources.api_extract import extract_entity, load_manifest
+from include.errors import EltError
+from include.sources.api_extract import extract_entity, extract_source, load_manifest
 from include.sources.credentials import client_for
 from include.sources.iterable import api as iterable_api
 from include.warehouse.connect import connect
@@ -100,7 +101,7 @@ def test_the_next_batch_survives_a_dropped_connection(load):
     """Batches of one process reuse its warehouse connection; one the server dropped in between is
     replaced before the batch starts, and the batch loads as usual."""
     load([campaign("Draft")])
-    idle = [conn for (pid, url), conn in api_extract._IDLE.items() if url == load.warehouse.url]
+    idle = [conn for (pid, url), conns in api_extract._IDLE.items() if url == load.warehouse.url for conn in conns]
     assert len(idle) == 1, "the batch gave its connection back"
     with connect(load.warehouse, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (idle[0].info.backend_pid,))
@@ -147,3 +148,21 @@ def test_a_first_load_stores_what_a_later_load_of_the_same_records_would(load):
     later = [(b.rows_loaded, b.rows_skipped, b.rows_flagged) for b in map(load, batches)]
     assert first == later == [(4, 1, 1), (2, 0, 0)], "the second batch goes back to Running, then to Draft"
     assert stored() == empty_first
+
+
+def test_a_failed_entity_fails_the_source_by_name_and_the_others_commit(load, monkeypatch):
+    """extract_source runs every entity as its own batch, side by side: one that fails leaves no
+    trace, is named in the one error, and the batches of the others are committed."""
+    def broken(client, since):
+        yield campaign("Draft")
+        raise EltError("GET /api/campaigns answered HTTP 400: bad request")
+
+    for entity in MANIFEST.entities:
+        monkeypatch.setattr(iterable_api, entity.fetch, lambda client, since: iter(()))
+    monkeypatch.setattr(iterable_api, "campaigns", broken)
+    with pytest.raises(EltError, match=r"raw_iterable: 1 of 9 entities failed .*campaigns: GET /api/campaigns"):
+        extract_source(MANIFEST, lambda: client_for("iterable", "http://127.0.0.1:9", "0" * 32), load.warehouse)
+    with connect(load.warehouse) as conn:
+        ledger = {r[0] for r in conn.execute("SELECT table_name FROM elt_meta.batches WHERE source = 'iterable'")}
+        assert conn.execute("SELECT count(*) FROM raw_iterable.campaigns").fetchone()[0] == 0
+    assert ledger == {e.name for e in MANIFEST.entities} - {"campaigns"}

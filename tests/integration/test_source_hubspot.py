@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from include.simulation import simulate
-from include.sources.api_extract import extract_entity, load_manifest
+from include.sources.api_extract import extract_source, load_manifest
 from include.sources.credentials import client_for
 from include.sources.hubspot import api
 from include.warehouse.connect import connect
@@ -47,8 +47,8 @@ def business(simulated_app, fresh_db):
 
 def extract_all(base_url: str, warehouse, names=None) -> dict:
     """Entities of the manifest, each with its own client so its retries are its own."""
-    return {name: extract_entity(MANIFEST, name, client_for("hubspot", base_url, token()), warehouse)
-            for name in names or [e.name for e in MANIFEST.entities]}
+    return {b.table: b for b in extract_source(MANIFEST, lambda: client_for("hubspot", base_url, token()), warehouse,
+                                               names)}
 
 
 def rows(url, sql: str, args=()) -> list[tuple]:

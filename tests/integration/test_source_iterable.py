@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from include.simulation import simulate
-from include.sources.api_extract import extract_entity, load_manifest
+from include.sources.api_extract import extract_source, load_manifest
 from include.sources.credentials import client_for
 from include.warehouse.connect import connect
 
@@ -31,8 +31,8 @@ def business(fresh_db):
 
 def extract_all(base_url: str, warehouse) -> dict:
     """Every entity of the manifest, each with its own client so its retries are its own."""
-    return {e.name: extract_entity(MANIFEST, e.name, client_for("iterable", base_url, secrets.token_hex(16)), warehouse)
-            for e in MANIFEST.entities}
+    key = secrets.token_hex(16)
+    return {b.table: b for b in extract_source(MANIFEST, lambda: client_for("iterable", base_url, key), warehouse)}
 
 
 def rows(url, sql: str, args=()) -> list[tuple]:

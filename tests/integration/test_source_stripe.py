@@ -11,7 +11,7 @@ import stripe
 
 from include.simulation import simulate
 from include.simulation.sources.stripe import API_VERSION
-from include.sources.api_extract import extract_entity, load_manifest
+from include.sources.api_extract import extract_source, load_manifest
 from include.sources.credentials import client_for
 from include.warehouse.connect import connect
 
@@ -37,9 +37,12 @@ def billing(fresh_db):
 
 
 def extract_all(base_url, wh):
-    client = client_for("stripe", base_url, KEY)
-    client.backoff_seconds = 0.01
-    return {e.name: extract_entity(MANIFEST, e.name, client, wh) for e in MANIFEST.entities}
+    def client():
+        made = client_for("stripe", base_url, KEY)
+        made.backoff_seconds = 0.01
+        return made
+
+    return {b.table: b for b in extract_source(MANIFEST, client, wh)}
 
 
 def simulator_objects(app, entity) -> dict[str, dict]:

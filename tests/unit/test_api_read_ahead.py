@@ -44,3 +44,14 @@ def test_a_caller_that_stops_early_stops_the_thread():
         time.sleep(0.05)
     assert not any(t.name == "api-read-ahead" for t in threading.enumerate())
     assert len(produced) <= 5 * 4, "reading stays a bounded distance ahead"
+
+
+def test_an_entity_of_one_short_page_is_read_on_the_callers_thread():
+    readers = []
+
+    def page():
+        readers.append(threading.current_thread())
+        yield from range(3)
+
+    assert list(read_ahead(page(), chunk_size=5)) == [0, 1, 2]
+    assert readers == [threading.current_thread()]
