@@ -56,8 +56,11 @@ class Handler(BaseHTTPRequestHandler):
         for key, value in resp.headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True    # the client gave up (its timeout): nobody to answer
 
     do_GET = do_POST = do_DELETE = _handle
 

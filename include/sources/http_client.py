@@ -37,7 +37,8 @@ def _session() -> requests.Session:
 class ApiClient:
     base_url: str
     headers: dict[str, str]
-    timeout: float = 10.0
+    # (connect, read): a bulk export (Iterable's) can take a while before its first byte.
+    timeout: tuple[float, float] = (10.0, 60.0)
     max_attempts: int = 8
     backoff_seconds: float = 0.2
     max_backoff_seconds: float = 10.0
