@@ -383,13 +383,13 @@ def extract_entity(manifest: ApiManifest, entity_name: str, client: ApiClient, w
 
     def begin(conn: psycopg.Connection) -> tuple:
         """Lock and read in one round trip. The read fails on a table or ledger not made yet (a
-        source's first batch): then they are made, in a transaction of their own (batches side by
-        side wait for each other only there), and the batch begins again."""
+        source's first batch): then they are made, in a transaction of their own, and the batch
+        begins again."""
         try:
             return locked_read(conn)
         except psycopg.errors.UndefinedTable:
             conn.execute("ROLLBACK")
-            with conn.transaction():
+            with meta.ddl_transaction(conn):
                 meta.ensure(conn)
                 payload_tables.ensure(conn, manifest.raw_schema, entity.name)
             return locked_read(conn)

@@ -5,6 +5,8 @@ a killed load leaves no trace and its retry starts from the same watermark.
 """
 from __future__ import annotations
 
+import contextlib
+
 import psycopg
 
 DDL = """
@@ -34,12 +36,6 @@ ALTER TABLE elt_meta.batches ADD COLUMN IF NOT EXISTS rows_flagged bigint NOT NU
 """
 
 
-# CREATE ... IF NOT EXISTS is not safe against a concurrent create of the same name, and the batches
-# of a new warehouse start side by side: whatever creates one of the platform's schemas or tables
-# takes this lock first (it holds to the end of the transaction) and then looks again.
-DDL_LOCK = "SELECT pg_advisory_xact_lock(hashtext('elt_meta.ddl'))"
-
-
 # True once the ledger exists with its newest column: a catalog lookup, far cheaper than
 # information_schema, that a batch can fold into the first statement of its transaction.
 READY = ("EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('elt_meta.batches') "
@@ -53,8 +49,22 @@ def ensure(conn: psycopg.Connection, ready: bool | None = None) -> None:
     if ready is None:
         ready = conn.execute(f"SELECT {READY}").fetchone()[0]
     if not ready:
-        conn.execute(DDL_LOCK)
         conn.execute(DDL)
+
+
+@contextlib.contextmanager
+def ddl_transaction(conn: psycopg.Connection):
+    """A transaction of its own for making the platform's schemas and tables, one at a time across
+    connections: CREATE ... IF NOT EXISTS is not safe against a concurrent create of the same name,
+    and the first batches of a new warehouse start side by side. The lock is the session's and is
+    granted before the transaction starts, so the transaction sees what the holder before it made
+    (one begun earlier can keep the old catalog in its caches). `conn` is in autocommit."""
+    conn.execute("SELECT pg_advisory_lock(hashtext('elt_meta.ddl'))")
+    try:
+        with conn.transaction():
+            yield
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(hashtext('elt_meta.ddl'))")
 
 
 def watermark(conn: psycopg.Connection, source: str, table: str):

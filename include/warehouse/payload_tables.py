@@ -10,8 +10,6 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
-from include.warehouse import meta
-
 COLUMNS = """
     id            text        NOT NULL,
     cursor_at     timestamptz,
@@ -27,14 +25,7 @@ COLUMNS = """
 def ensure(conn: psycopg.Connection, schema: str, table: str) -> None:
     """Create the table if missing."""
     ident = sql.Identifier(schema, table)
-
-    def missing() -> bool:
-        return conn.execute("SELECT to_regclass(%s)", (ident.as_string(conn),)).fetchone()[0] is None
-
-    if not missing():
-        return
-    conn.execute(meta.DDL_LOCK)
-    if missing():    # and not made while this waited for the lock
+    if conn.execute("SELECT to_regclass(%s)", (ident.as_string(conn),)).fetchone()[0] is None:
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         conn.execute(sql.SQL("CREATE TABLE {} ").format(ident) + sql.SQL("(" + COLUMNS + ")"))
         conn.execute(sql.SQL("CREATE INDEX ON {} (id, _version)").format(ident))

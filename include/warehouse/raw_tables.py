@@ -5,8 +5,6 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
-from include.warehouse import meta
-
 # Every raw table carries these after the source's own columns.
 META_COLUMNS = (
     ("_batch_id", "uuid NOT NULL"),
@@ -32,12 +30,9 @@ def ensure_raw_table(conn: psycopg.Connection, schema: str, table: str, columns:
 
     No constraints are copied: raw keeps what the source sent, tombstones included."""
     ident = sql.Identifier(schema, table)
+    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     existing = {name for name, _ in source_columns(conn, schema, table)}
     if not existing:
-        conn.execute(meta.DDL_LOCK)
-        existing = {name for name, _ in source_columns(conn, schema, table)}    # made while this waited
-    if not existing:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         cols = [sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(t)) for n, t in columns]
         cols += [sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(t)) for n, t in META_COLUMNS]
         conn.execute(sql.SQL("CREATE TABLE {} ({})").format(ident, sql.SQL(", ").join(cols)))

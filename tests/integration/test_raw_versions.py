@@ -166,3 +166,23 @@ def test_a_failed_entity_fails_the_source_by_name_and_the_others_commit(load, mo
         ledger = {r[0] for r in conn.execute("SELECT table_name FROM elt_meta.batches WHERE source = 'iterable'")}
         assert conn.execute("SELECT count(*) FROM raw_iterable.campaigns").fetchone()[0] == 0
     assert ledger == {e.name for e in MANIFEST.entities} - {"campaigns"}
+
+
+def test_the_first_batches_of_a_new_source_side_by_side_all_land(fresh_db, monkeypatch):
+    """Every entity's first batch makes its raw table, and the first also the source's schema, at
+    once, on connections earlier batches used: each must wait for the others' DDL and then see it,
+    not fail on a schema another batch has just created."""
+    from include.sources.stripe import api as stripe_api
+
+    stripe = load_manifest("stripe")
+    for entity in MANIFEST.entities:
+        monkeypatch.setattr(iterable_api, entity.fetch, lambda client, since: iter([campaign("Draft")]))
+    for entity in stripe.entities:
+        monkeypatch.setattr(stripe_api, entity.fetch, lambda client, since: iter([{"id": "cus_1", "created": 1_764_500_000}]))
+    for _ in range(3):
+        warehouse = fresh_db("wh")
+        for manifest in (MANIFEST, stripe):
+            batches = extract_source(manifest, lambda: client_for(manifest.source, "http://127.0.0.1:9", "0" * 32),
+                                     warehouse, workers=len(manifest.entities))
+            assert sorted(b.rows_loaded for b in batches) == [1] * len(manifest.entities), manifest.source
+        api_extract.release_connections()
