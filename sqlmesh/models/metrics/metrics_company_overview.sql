@@ -7,7 +7,8 @@
                        metrics_customer_success snapshot; NULL on days before snapshots began
      revenue KPIs      marts.revenue_monthly for the day's calendar month (month-to-date for the
                        current one): nrr, grr, logo churn, LTV, CAC, LTV:CAC (fractions)
-     product           metrics_product_analytics: DAU, MAU, stickiness
+     product           metrics_product_analytics: DAU, MAU (0 on the days before the app's
+                       first activity, which customer activity can precede), stickiness
      sales             metrics_sales summed over reps: pipeline, weighted forecast, bookings
                        month-to-date; win_rate = Σ won ÷ Σ (won + lost) over 90 days;
                        quota_attainment_pct = Σ revenue_closed_mtd ÷ Σ quota × 100
@@ -60,8 +61,8 @@ MODEL (
     ltv = 'Customer lifetime value of the day''s month (revenue_monthly)',
     cac = 'Customer acquisition cost of the day''s month (revenue_monthly)',
     ltv_to_cac = 'LTV ÷ CAC of the day''s month (revenue_monthly)',
-    daily_active_users = 'DAU (metrics_product_analytics)',
-    monthly_active_users = 'MAU (metrics_product_analytics)',
+    daily_active_users = 'DAU (metrics_product_analytics); 0 before the app''s first activity',
+    monthly_active_users = 'MAU (metrics_product_analytics); 0 before the app''s first activity',
     dau_mau_ratio = 'Stickiness, 0-1',
     total_pipeline_value = 'Open pipeline at the end of the day, all reps, USD',
     forecast_amount = 'Weighted pipeline expected to close in the month, all reps, USD',
@@ -140,8 +141,8 @@ SELECT
   rm.cac::NUMERIC(18, 2) AS cac,
   rm.ltv_to_cac::NUMERIC(14, 4) AS ltv_to_cac,
   /* product */
-  p.daily_active_users::INT AS daily_active_users,
-  p.monthly_active_users::INT AS monthly_active_users,
+  COALESCE(p.daily_active_users, 0)::INT AS daily_active_users,
+  COALESCE(p.monthly_active_users, 0)::INT AS monthly_active_users,
   p.dau_mau_ratio::NUMERIC(6, 4) AS dau_mau_ratio,
   /* sales */
   COALESCE(s.pipeline, 0)::NUMERIC(18, 2) AS total_pipeline_value,
