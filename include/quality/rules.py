@@ -60,6 +60,14 @@ def required(*columns: str, mostly: float = COMPLETENESS) -> list[Rule]:
             for c in columns]
 
 
+def cursor_unless_flagged(column: str = "cursor_at") -> list[Rule]:
+    """Completeness of an API raw table's cursor: a record the source sent without a readable one
+    is kept and flagged (`bad_cursor:...`, `malformed_page`) and counted in its batch, by design;
+    every row without a flag has its cursor."""
+    sql = f"SELECT id, {column}, _flags FROM {{batch}} WHERE {column} IS NULL AND cardinality(_flags) = 0"
+    return [Rule("completeness", f"{column} (rows not flagged)", "UnexpectedRowsExpectation", sql=sql)]
+
+
 def key(*columns: str) -> list[Rule]:
     """The table's grain: never NULL (SQLMesh's audits check uniqueness at build time)."""
     return [Rule("key", c, "ExpectColumnValuesToNotBeNull", {"column": c}) for c in columns]

@@ -49,6 +49,11 @@ def execute(warehouse, sql: str) -> int:
         return conn.execute(sql).rowcount
 
 
+def query(warehouse, sql: str) -> list[tuple]:
+    with connect(warehouse) as conn:
+        return conn.execute(sql).fetchall()
+
+
 def failure(warehouse, layer: str) -> str:
     with pytest.raises(QualityFailure) as raised:
         run_layer(warehouse, layer)
@@ -112,6 +117,21 @@ def test_raw_older_than_the_sla_fails_freshness(built_warehouse, fresh_copy):
             "failed on table raw_app.features: 1 row unexpected; sample: last_loaded=") in message
     assert "age=0:20:" in message, "the sample says how old the table is"
     assert message.count("\nsuite ") == 1, "only the stale table broke"
+
+
+def test_a_raw_cursor_missing_without_a_flag_fails_completeness_and_flagged_ones_pass(fresh_copy):
+    """Records the source sent without a cursor are kept, flagged, by design: however many, they
+    pass. A row with no cursor and no flag is a loss of the extractor's, and fails."""
+    assert execute(fresh_copy, "UPDATE raw_stripe.customers SET cursor_at = NULL, "
+                               "_flags = ARRAY['bad_cursor:created'] WHERE id IN (SELECT id FROM raw_stripe.customers "
+                               "ORDER BY id LIMIT 10)") > 0
+    assert run_layer(fresh_copy, "raw").success
+    (unflagged,) = query(fresh_copy, "UPDATE raw_stripe.customers SET cursor_at = NULL WHERE id = (SELECT max(id) "
+                                     "FROM raw_stripe.customers) RETURNING id")
+    message = failure(fresh_copy, "raw")
+    assert ("suite raw_stripe.customers: rule completeness of cursor_at (rows not flagged) "
+            "[unexpected_rows_expectation] failed on table raw_stripe.customers: ") in message
+    assert f"id={unflagged[0]}" in message and message.count("\nsuite ") == 1
 
 
 def test_mrr_changed_in_one_layer_only_fails_consistency(warehouse_copy):
